@@ -1,0 +1,82 @@
+"""One nox session per thing a person wants to do with the book; `nox -l` lists them."""
+
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+BUILD = ROOT / "_build"
+CONSTRAINTS = ("-c", "requirements/constraints.txt")
+SPHINX = ("sphinx-build", "-n", "-W", "--keep-going", "-c", ".", "book")
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["html"]
+
+
+def install(session: nox.Session, extras: str = "") -> None:
+    """Install the package (and extras) pinned by the constraints file."""
+    target = f".[{extras}]" if extras else "."
+    session.install(*CONSTRAINTS, "-e", target)
+
+
+@nox.session
+def html(session: nox.Session) -> None:
+    """Build the HTML book into _build/html (strict: any warning fails)."""
+    install(session)
+    session.run(*SPHINX, "-b", "html", str(BUILD / "html"), *session.posargs)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Rebuild the HTML book on every save and serve it on http://127.0.0.1:8000."""
+    install(session, "serve")
+    session.run(
+        "sphinx-autobuild", "-n", "-c", ".", "book", str(BUILD / "html"),
+        "--host", "127.0.0.1", "--port", "8000", "--watch", "refs.bib", "--watch", "src",
+        *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session
+def pdf(session: nox.Session) -> None:
+    """Build the PDF book with xelatex into _build/latex/."""
+    install(session)
+    session.run(*SPHINX, "-b", "latex", str(BUILD / "latex"), *session.posargs)
+    session.run("latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
+                external=True, env={"LATEXMKOPTS": ""}, silent=False,
+                )  # fmt: skip
+
+
+@nox.session
+def epub(session: nox.Session) -> None:
+    """Build the EPUB book into _build/epub/."""
+    install(session)
+    session.run(*SPHINX, "-b", "epub", str(BUILD / "epub"), *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite (installs the system packages it needs first, where it may)."""
+    install(session, "test")
+    session.run("python", "-m", "litreview.sysdeps", "--list", "system-packages.txt")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check code style (ruff) and the Markdown sources."""
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("pymarkdown", "--config", ".pymarkdown.json", "scan", "-r", "book", "README.md")
+
+
+@nox.session
+def lock(session: nox.Session) -> None:
+    """Re-resolve requirements/constraints.txt from pyproject.toml (run after changing a dependency)."""
+    session.install("uv")
+    session.run(
+        "uv", "pip", "compile", "requirements/constraints.in", "-o", "requirements/constraints.txt",
+        "--python-version", "3.11", "--no-emit-package", "litreview", *session.posargs,
+    )  # fmt: skip

@@ -1,0 +1,29 @@
+"""One exception type per kind of bad input, each able to say where it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LitReviewError(Exception):
+    """Bad input: carries the file (and line, when known) it was found in."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class BookInfoError(LitReviewError):
+    """CITATION.cff is missing a fact the book needs."""
+
+
+class SystemPackagesError(LitReviewError):
+    """A system package the build needs is missing and cannot be installed here."""

@@ -1,0 +1,97 @@
+"""The skeleton a newcomer meets first: seeds, Quick start, CI script, strict build."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, Build
+from litreview.bookinfo import load_book_info
+
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def recorded_hashes() -> dict[str, str]:
+    lines = (ROOT / "seeds" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    return {name: digest for digest, name in (line.split() for line in lines if line.strip())}
+
+
+def test_seeds_match_their_recorded_sha256() -> None:
+    recorded = recorded_hashes()
+    on_disk = {p.name: sha256(p) for p in (ROOT / "seeds").glob("*.txt")}
+    assert on_disk == recorded
+
+
+def test_seeds_are_byte_identical_to_the_originals_received() -> None:
+    originals = sorted(SHARED_SEEDS.glob("*.txt"))
+    if not SHARED_SEEDS.is_dir():
+        # A clone without shared/ beside it still has the recorded hashes to compare with.
+        originals = []
+    for original in originals:
+        assert (ROOT / "seeds" / original.name).read_bytes() == original.read_bytes(), original.name
+    assert len(recorded_hashes()) == 5
+
+
+def quickstart_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(?:bash|sh|console)?\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 1, "the Quick start has exactly one fenced block"
+    return [line for line in blocks[0].splitlines() if line.strip()]
+
+
+def test_readme_quick_start_is_exactly_two_commands() -> None:
+    build, test = quickstart_commands()
+    assert "nox -s html" in build
+    assert shlex.split(test) == ["nox", "-s", "tests"]
+
+
+def test_ci_script_runs_the_readme_commands_in_order() -> None:
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "set -euo pipefail" in script
+    commands = [line for line in script.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    quick = quickstart_commands()
+    positions = [commands.index(cmd) for cmd in quick]  # ValueError names a command CI does not run
+    assert positions == sorted(positions)
+    assert commands[-1] == quick[-1], "the test command is the last thing CI runs"
+
+
+def test_conf_reads_title_and_editors_from_citation_cff() -> None:
+    info = load_book_info(ROOT / "CITATION.cff")
+    conf = (ROOT / "conf.py").read_text(encoding="utf-8")
+    assert info.title not in conf and all(editor not in conf for editor in info.editors)
+    assert info.title and info.editors
+
+
+def source_pages() -> set[str]:
+    """Every page of the book, by docname, computed from the sources."""
+    book = ROOT / "book"
+    return {p.relative_to(book).with_suffix("").as_posix() for p in book.rglob("*.md")}
+
+
+@pytest.mark.slow
+def test_book_builds_from_a_copy_with_zero_warnings(html_build: Build) -> None:
+    assert html_build.returncode == 0, html_build.stderr
+    assert "WARNING" not in html_build.stderr and "ERROR" not in html_build.stderr
+    assert "build succeeded." in html_build.stdout
+
+
+@pytest.mark.slow
+def test_front_page_has_title_and_links_every_page(html_build: Build) -> None:
+    info = load_book_info(ROOT / "CITATION.cff")
+    soup = BeautifulSoup((html_build.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert info.title in soup.title.get_text()
+    assert soup.h1.get_text(strip=True).rstrip("#") == info.title
+    nav = soup.select_one("nav.bd-docs-nav") or soup.select_one(".bd-sidebar-primary")
+    linked = {a["href"].split("#")[0].removesuffix(".html") for a in nav.select("a[href]")}
+    expected = source_pages() - {"index"}
+    assert expected <= linked, f"pages missing from the table of contents: {sorted(expected - linked)}"
