@@ -40,6 +40,8 @@ myst_substitutions = {"book_title": BOOK.title, "book_editors": author, "book_ve
 # -- Bibliography: one merged refs.bib (paths are relative to this file).
 bibtex_bibfiles = ["refs.bib"]
 bibtex_encoding = "utf-8"
+bibtex_reference_style = "author_year"  # "Rogers (2003)" / "(Rogers 2003)", not alpha labels
+bibtex_cite_id = "cite-{key}"  # stable anchors: references.html#cite-<key>
 
 # -- HTML: the book theme with its repository and download buttons.
 html_theme = "sphinx_book_theme"
