@@ -1,0 +1,16 @@
+"""Fixture book for the bibliography style: the real refs.bib and seeds/ (copied in by the test) plus
+the invented Cyrillic names of cyrillic.bib."""
+
+project = "bibstyle fixture"
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "litreview.bibstyle"]
+exclude_patterns = ["_build"]
+nitpicky = True
+
+# The project's bibliography settings (conf.py, "Bibliography").
+bibtex_bibfiles = ["refs.bib", "cyrillic.bib"]
+bibtex_encoding = "utf-8"
+bibtex_default_style = "litreview"
+bibtex_reference_style = "litreview"
+bibtex_cite_id = "cite-{key}"
+bibtex_tooltips = True
+litreview_seeds_dir = "seeds"

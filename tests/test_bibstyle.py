@@ -1,0 +1,304 @@
+"""The book's bibliography style (litreview.bibstyle) as a reader sees it in a small built book:
+author-year citations in round brackets, titles as written (Cyrillic capitals kept), surname order
+with Ё filed as Е and "Élan" as E, and a chapter's Works cited in the order its article printed them.
+
+Fixture: tests/roots/test-bibstyle (the real refs.bib and seeds/ are copied in); expectations come
+from refs.bib, tests/roots/test-bibstyle/cyrillic.bib and the seed metadata.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import pybtex.plugin
+import pytest
+from bs4 import BeautifulSoup
+from pybtex.database import BibliographyData, Entry, Person, parse_file
+from pybtex.richtext import Text
+
+from litreview.bibstyle import PrintedSortingStyle, entry_date, entry_year, printed_rank, sort_text
+from litreview.seedmeta import load_all
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "roots" / "test-bibstyle"
+BIB = ROOT / "refs.bib"
+CYRILLIC_BIB = FIXTURE / "cyrillic.bib"
+
+
+@dataclass(frozen=True)
+class Book:
+    """The built fixture book: its pages parsed, and what sphinx-build printed."""
+
+    index: BeautifulSoup
+    printed: BeautifulSoup
+    references: BeautifulSoup
+    output: str
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
+    src = tmp_path_factory.mktemp("bibstyle") / "book"
+    shutil.copytree(FIXTURE, src)
+    shutil.copy(BIB, src / "refs.bib")
+    shutil.copytree(ROOT / "seeds", src / "seeds")
+    out = src / "_build" / "html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-b", "html", str(src), str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+
+    def page(name: str) -> BeautifulSoup:
+        return BeautifulSoup((out / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+    return Book(page("index"), page("printed"), page("references"), proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="module")
+def bib() -> BibliographyData:
+    return parse_file(str(BIB), "bibtex")
+
+
+def plain(value: str) -> str:
+    return Text.from_latex(value).render_as("text")
+
+
+def surname(person: Person) -> str:
+    return plain(" ".join(person.prelast_names + person.last_names))
+
+
+def cited_name(entry: Entry) -> str:
+    """What an author-year citation should name: surnames, else the organisation."""
+    persons = entry.persons.get("author") or entry.persons.get("editor")
+    if not persons:
+        return plain(entry.fields["organization"])
+    if len(persons) == 1:
+        return surname(persons[0])
+    if len(persons) == 2:
+        return f"{surname(persons[0])} and {surname(persons[1])}"
+    return f"{surname(persons[0])} et al."
+
+
+def year(entry: Entry) -> str:
+    return entry.fields.get("year", "n.d.")
+
+
+def citations(soup: BeautifulSoup) -> list:
+    return soup.select("span.bibtex-citation")
+
+
+def citation_for(soup: BeautifulSoup, key: str):
+    (found,) = [c for c in citations(soup) if c.select_one(f'a[href$="#cite-{key}"]')]
+    return found
+
+
+def reference_keys(soup: BeautifulSoup) -> list[str]:
+    return [node["id"].removeprefix("cite-") for node in soup.select("div.citation[id^=cite-]")]
+
+
+def reference_text(soup: BeautifulSoup, key: str) -> str:
+    return " ".join(soup.select_one(f"div.citation#cite-{key}").get_text(" ").split())
+
+
+def base_letter(text: str) -> str:
+    """The letter a reader files a name under: first letter, diacritics dropped, Ё as Е."""
+    first = unicodedata.normalize("NFD", text.strip().replace("Ё", "Е").replace("ё", "е"))[0]
+    return first.casefold()
+
+
+# -- citations ----------------------------------------------------------------------------------
+
+
+def test_cite_t_and_cite_p_are_author_year_with_round_brackets(book, bib):
+    rogers = bib.entries["rogers2003diffusion"]
+    textual, parenthetical = [
+        c for c in citations(book.index) if c.select_one('a[href$="#cite-rogers2003diffusion"]')
+    ]
+    assert textual.get_text() == f"{cited_name(rogers)} ({year(rogers)})"
+    assert parenthetical.get_text() == f"({cited_name(rogers)} {year(rogers)})"
+
+
+def test_several_works_in_one_citation_are_separated_by_semicolons(book, bib):
+    borsi, negroponte = bib.entries["borsi2015evolution"], bib.entries["negroponte1995being"]
+    citation = citation_for(book.index, "borsi2015evolution")
+    expected = f"({cited_name(borsi)} {year(borsi)}; {cited_name(negroponte)} {year(negroponte)})"
+    assert citation.get_text() == expected
+
+
+def test_a_work_without_author_is_cited_by_its_organisation(book, bib):
+    essay = bib.entries["erofeev2022learning"]
+    assert "author" not in essay.persons
+    assert (
+        citation_for(book.index, "erofeev2022learning").get_text() == f"{cited_name(essay)} ({year(essay)})"
+    )
+
+
+def test_a_corporate_author_without_date_is_cited_with_nd(book, bib):
+    brief = bib.entries["worldbankndcovid"]
+    assert "year" not in brief.fields
+    assert (
+        citation_for(book.index, "worldbankndcovid").get_text()
+        == f"({surname(brief.persons['author'][0])} n.d.)"
+    )
+
+
+def test_every_citation_links_to_its_stable_anchor_with_a_tooltip(book, bib):
+    for citation in citations(book.index):
+        for link in citation.find_all("a"):
+            key = link["href"].split("#cite-", 1)[1]
+            assert link["href"] == f"references.html#cite-{key}"
+            entry = bib.entries[key]
+            title = plain(entry.fields["title"])
+            assert title in link["title"], key
+
+
+# -- the reference list ----------------------------------------------------------------------------
+
+
+def test_titles_and_notes_are_printed_as_written(book, bib):
+    for key, entry in bib.entries.items():
+        text = reference_text(book.references, key)
+        assert " ".join(plain(entry.fields["title"]).split()) in text, key
+        assert " ".join(plain(entry.fields["note"]).split()) in text, key
+
+
+def test_cyrillic_title_keeps_its_capitals(book, bib):
+    title = bib.entries["gelman2019nedostoinoe"].fields["title"]
+    assert "Недостойное правление" in title and "России" in title
+    assert title in reference_text(book.references, "gelman2019nedostoinoe")
+    assert bib.entries["erofeev2022novym"].fields["title"] in reference_text(
+        book.references, "erofeev2022novym"
+    )
+
+
+def test_volumes_print_with_or_without_pages(book, bib):
+    for key, entry in bib.entries.items():
+        if entry.type == "article" and "volume" in entry.fields:
+            volume, fields = entry.fields["volume"], entry.fields
+            where = fields.get("pages", fields.get("eid", "")).replace("--", "–")
+            expected = (
+                volume
+                + (f"({fields['number']})" if "number" in fields else "")
+                + (f":{where}" if where else "")
+            )
+            assert expected in reference_text(book.references, key), key
+
+
+def test_web_items_show_their_address_and_access_date(book, bib):
+    for key, entry in bib.entries.items():
+        if "url" in entry.fields:
+            text = reference_text(book.references, key)
+            link = book.references.select_one(f'div.citation#cite-{key} a[href="{entry.fields["url"]}"]')
+            assert link is not None, key
+            day = entry.fields["urldate"]
+            y, m, d = (int(part) for part in day.split("-"))
+            assert f"accessed {d} {MONTH_NAMES[m - 1]} {y}" in text, key
+
+
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December"]  # fmt: skip
+
+
+def test_dois_are_links_to_doi_org(book, bib):
+    for key, entry in bib.entries.items():
+        if "doi" in entry.fields:
+            href = f"https://doi.org/{entry.fields['doi']}"
+            assert book.references.select_one(f'div.citation#cite-{key} a[href="{href}"]') is not None, key
+
+
+def test_references_are_filed_alphabetically_under_the_first_surname_or_organisation(book, bib):
+    keys = [k for k in reference_keys(book.references) if k in bib.entries]
+    assert set(keys) == set(bib.entries)
+    letters = []
+    for key in keys:
+        entry = bib.entries[key]
+        persons = entry.persons.get("author") or entry.persons.get("editor")
+        maker = (
+            surname(persons[0]) if persons else plain(entry.fields.get("organization", entry.fields["title"]))
+        )
+        letters.append(base_letter(maker.removeprefix("The ")))
+    assert letters == sorted(letters)
+    # Gel’man (Гельман) is filed under G with the apostrophe ignored, between F… and H… works
+    gelman = keys.index("gelman2019nedostoinoe")
+    assert letters[gelman] == "g" and letters[gelman - 1] <= "g" <= letters[gelman + 1]
+
+
+def test_cyrillic_names_sort_as_a_russian_reader_expects(book):
+    cyrillic = parse_file(str(CYRILLIC_BIB), "bibtex").entries
+    shown = [k for k in reference_keys(book.references) if k in cyrillic]
+    names = [surname(cyrillic[k].persons["author"][0]) for k in shown]
+    # Latin before Cyrillic; "Élan" between "Eagle" and "Ezra"; Ё filed with Е (Ежов < Ёлкин < Ершов)
+    # and Й after И, both as in a Russian dictionary.
+    assert names == ["Eagle", "Élan", "Ezra", "Агеев", "Ежов", "Ёлкин", "Ершов", "Иванов", "Йошкин"]
+
+
+def test_labels_are_built_from_unicode_surnames(book):
+    cyrillic = parse_file(str(CYRILLIC_BIB), "bibtex").entries
+    for key, entry in cyrillic.items():
+        label = book.references.select_one(f"div.citation#cite-{key} .label").get_text(strip=True).strip("[]")
+        assert label == surname(entry.persons["author"][0])[:3] + entry.fields["year"][-2:], key
+
+
+def test_works_cited_list_follows_the_articles_printed_order(book, bib):
+    shown = [li["id"].removeprefix("cite-") for li in book.printed.select("#works-cited-in-this-article li")]
+    printed_order = [key for meta in load_all(ROOT / "seeds") for ref in meta.references for key in ref.keys]
+    cited = ["wilson2003dreaming", "negroponte1995being", "borsi2015evolution", "kose2008global"]
+    assert set(shown) == set(cited)
+    assert shown == sorted(shown, key=printed_order.index)
+    assert shown != cited  # not the order of citation (nor the book-wide one: index.md cites two first)
+    assert shown != sorted(shown, key=lambda k: sort_text(cited_name(bib.entries[k])))  # not alphabetical
+
+
+def test_build_prints_no_bibtex_warning(book):
+    assert "WARNING" not in book.output
+
+
+# -- the pieces, without a build ---------------------------------------------------------------------
+
+
+def test_sort_text_folds_latin_diacritics_and_yo_but_keeps_short_i():
+    assert sort_text("Élan") == sort_text("Elan") == "elan"
+    assert sort_text("Ёлкин") == sort_text("Елкин")
+    assert sort_text("Йошкин") != sort_text("Иошкин")
+    assert sort_text("Gel’man") == "gelman"
+
+
+def test_year_and_date_are_read_from_either_field():
+    def make(**fields: str) -> Entry:
+        return Entry("misc", fields=fields)
+
+    assert entry_year(make(date="2022-02-09")) == "2022"
+    assert entry_date(make(date="2022-02-09")) == "9 February 2022"
+    assert entry_date(make(year="2002", date="2002/2003")) == "2002–2003"
+    assert entry_year(make(date="XXXX")) is None and entry_date(make(date="XXXX")) is None
+    assert entry_date(make(year="2008", month="October")) == "October 2008"
+
+
+def test_printed_rank_follows_the_seed_metadata():
+    metas = load_all(ROOT / "seeds")
+    rank = printed_rank(ROOT / "seeds")
+    expected = [key for meta in metas for ref in meta.references for key in ref.keys]
+    assert sorted(rank, key=rank.get) == expected
+
+
+def test_printed_sorting_puts_ranked_works_first_and_keeps_citation_order_for_the_rest():
+    class Ranked(PrintedSortingStyle):
+        printed_rank = MappingProxyType({"second": 1, "first": 0})
+
+    entries = []
+    for key in ("unranked1", "second", "unranked2", "first"):
+        entries.append(Entry("misc"))
+        entries[-1].key = key
+    assert [e.key for e in Ranked().sort(entries)] == ["first", "second", "unranked1", "unranked2"]
+    # the entry point alone (no seeds bound) keeps the order of citation
+    plain_style = pybtex.plugin.find_plugin("pybtex.style.sorting", "litreview_printed")
+    assert [e.key for e in plain_style().sort(entries)] in (
+        ["unranked1", "second", "unranked2", "first"],
+        ["first", "second", "unranked1", "unranked2"],  # bound to the seeds by an earlier build
+    )
