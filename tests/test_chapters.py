@@ -1,0 +1,224 @@
+"""The five article chapters as a reader sees them in the built book.
+
+Every expectation is computed from the seeds and their metadata (litreview.seedmeta /
+litreview.convert), never pasted from a run.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from conftest import ROOT, Build, copy_project, sphinx_build
+from litreview.convert import DUPLICATE, article_paragraphs, prepare
+from litreview.seedmeta import SeedMeta, load_all, load_seed_meta
+
+METAS = load_all(ROOT / "seeds")
+SIXTH = Path(__file__).parent / "fixtures" / "sixth-seed"
+
+
+def squash(text: str) -> str:
+    """Text with all whitespace removed, so inline markup and line breaks cannot matter."""
+    return re.sub(r"\s+", "", text)
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Split simply: after . ! ? followed by a space and a capital letter or an opening quote."""
+    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"(])", paragraph) if s.strip()]
+
+
+def chapter(build: Build, meta: SeedMeta) -> Tag:
+    """The chapter's main content, with footnote markers and our Works-cited list taken out."""
+    html = (build.outdir / "articles" / f"{meta.slug}.html").read_text(encoding="utf-8")
+    return content(html)
+
+
+def content(html: str) -> Tag:
+    """The page's own content: the theme's article element, without sidebars and page TOC."""
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.select_one("article.bd-article") or soup.select_one('div[role="main"]')
+    assert main is not None
+    return main
+
+
+def body_text(main: Tag) -> str:
+    """The article's text on the page: no title, byline, edition box, footnote markers or Works cited."""
+    main = BeautifulSoup(str(main), "html.parser")
+    for ref in main.select("a.footnote-reference, .headerlink"):
+        ref.decompose()
+    for node in main.select("h1, p.byline, .about-edition"):
+        node.decompose()
+    for heading in main.find_all("h2"):
+        if heading.get_text().startswith("Works cited"):
+            heading.find_parent("section").decompose()
+    return squash(main.get_text())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("meta", METAS, ids=lambda m: m.slug)
+def test_every_sentence_is_on_the_page_once(html_build: Build, meta: SeedMeta) -> None:
+    assert html_build.returncode == 0, html_build.stderr
+    page = body_text(chapter(html_build, meta))
+    kept = squash(" ".join(article_paragraphs(meta)))
+    for paragraph in article_paragraphs(meta):
+        for sentence in sentences(paragraph):
+            needle = squash(sentence)
+            assert needle in page, sentence
+            assert page.count(needle) == kept.count(needle), (
+                f"{sentence!r} on the page more often than in the article"
+            )
+
+
+@pytest.mark.slow
+def test_000_prints_each_sentence_once(html_build: Build) -> None:
+    meta = load_seed_meta(ROOT / "seeds" / "000_de68ed6c4e8229e3.toml")
+    prep = prepare(meta)
+    (first, last), *_ = prep.removed[DUPLICATE]
+    duplicate = [line for line in prep.lines[first - 1 : last] if len(line) > 100]
+    assert len(duplicate) >= 15
+    page = body_text(chapter(html_build, meta))
+    for line in duplicate:
+        for sentence in sentences(line.strip()):
+            if squash(" ".join(duplicate)).count(squash(sentence)) == 1:
+                assert page.count(squash(sentence)) == 1, sentence
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("meta", METAS, ids=lambda m: m.slug)
+def test_removed_lines_are_not_on_the_page(html_build: Build, meta: SeedMeta) -> None:
+    prep = prepare(meta)
+    page = body_text(chapter(html_build, meta))
+    removed = {
+        prep.lines[n - 1].strip()
+        for category, blocks in prep.removed.items()
+        if category != DUPLICATE  # a duplicate copy's sentences are on the page once: see above
+        for first, last in blocks
+        for n in range(first, last + 1)
+        if prep.lines[n - 1].strip()
+    }
+    assert removed
+    for line in removed:
+        assert not re.search(rf"(?<![\w]){re.escape(squash(line))}(?![\w])", page), line
+
+
+@pytest.mark.slow
+def test_002_headings_are_nested(html_build: Build) -> None:
+    meta = load_seed_meta(ROOT / "seeds" / "002_0115458a33be5f7d.toml")
+    main = chapter(html_build, meta)
+    sections = [line.lstrip("#").strip() for line in prepare(meta).lines if re.match(r"^#{2,}\s+\d+\s", line)]
+    assert len(sections) == 4
+    h1 = main.find("h1")
+    top = h1.find_parent("section")
+    h2s = [s.find("h2").get_text().rstrip("#¶").strip() for s in top.find_all("section", recursive=False)]
+    assert h2s[: len(sections)] == sections
+    assert not main.find("h3")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "meta", [m for m in METAS if any(r.kind == "join" for r in m.repairs)], ids=lambda m: m.slug
+)
+def test_no_paragraph_ends_where_a_break_was(html_build: Build, meta: SeedMeta) -> None:
+    main = chapter(html_build, meta)
+    lines = prepare(meta).lines
+    for repair in meta.repairs:
+        if repair.kind != "join":
+            continue
+        first = next(line.strip() for line in lines if line.strip().startswith(repair.line))
+        nxt = next(line.strip() for line in lines if line.strip().startswith(repair.next))
+        if re.match(r"^(?:-|\d+\.)\s", nxt):  # a list rejoined: both items side by side, same parent
+            a, b = (
+                next(
+                    t
+                    for t in main.find_all(["li", "p"])
+                    if squash(re.sub(r"^(?:-|\d+\.)\s|\*", "", line))[:40] in squash(t.get_text())
+                    and not t.find_parent(class_="about-edition")
+                )
+                for line in (first, nxt)
+            )
+            assert a.parent is b.parent and a.find_next_sibling(a.name) is b, repair.next
+            continue
+        tail, head = " ".join(first.split()[-4:]), " ".join(nxt.split()[:4])
+        paragraph = next(
+            p
+            for p in main.find_all("p")
+            if squash(tail) in squash(p.get_text()) and not p.find_parent(class_="about-edition")
+        )
+        assert squash(f"{tail} {head}") in squash(paragraph.get_text())
+
+
+@pytest.mark.slow
+def test_004_footnotes_one_to_six_linked_both_ways(html_build: Build) -> None:
+    meta = load_seed_meta(ROOT / "seeds" / "004_79a4b91692c8b3fe.toml")
+    main = chapter(html_build, meta)
+    notes = main.select("aside.footnote")
+    expected = sorted(r.note for r in meta.references if r.note is not None)
+    assert expected == list(range(1, 7))
+    assert [n.select_one(".label").get_text().strip("[]") for n in notes] == [str(i) for i in expected]
+    for note, ref in zip(notes, meta.references, strict=True):
+        back = note.select_one('a[role="doc-backlink"]')
+        marker = main.find(id=back["href"].lstrip("#"))
+        assert marker is not None and "footnote-reference" in marker["class"]
+        assert marker["href"] == f"#{note['id']}"
+        assert squash(ref.text) in squash(note.get_text())
+        assert note.select_one("a.seedcite")["href"].endswith(f"references.html#cite-{ref.keys[0]}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("meta", METAS, ids=lambda m: m.slug)
+def test_head_edition_box_and_works_cited(html_build: Build, meta: SeedMeta) -> None:
+    main = chapter(html_build, meta)
+    prep = prepare(meta)
+    box = squash(main.select_one(".about-edition").get_text())
+    assert squash(meta.seed_path.name) in box and prep.sha256[:12] in box
+    for category in prep.removed:
+        assert squash(category) in box
+    cited = {k for r in meta.references for k in r.keys}
+    links = {a["href"].rsplit("#cite-", 1)[1] for a in main.select("a.seedcite")}
+    assert links == cited
+    works = main.find("h2", string=re.compile("Works cited")) or next(
+        h for h in main.find_all("h2") if h.get_text().startswith("Works cited")
+    )
+    listed = {li["id"].removeprefix("cite-") for li in works.find_parent("section").select("li[id]")}
+    assert listed == cited
+
+
+@pytest.mark.slow
+def test_articles_index_lists_the_chapters_in_seed_order(html_build: Build) -> None:
+    html = (html_build.outdir / "articles" / "index.html").read_text(encoding="utf-8")
+    main = content(html)
+    hrefs = [a["href"] for a in main.select(".toctree-wrapper a")]
+    assert hrefs == [f"{m.slug}.html" for m in METAS]
+
+
+@pytest.mark.slow
+def test_adding_a_sixth_article(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    for f in (project / "seeds").iterdir():
+        f.chmod(0o644)
+    for name in ("005_sixth-article.txt", "005_sixth-article.toml"):
+        shutil.copy(SIXTH / name, project / "seeds" / name)
+    with (project / "refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write((SIXTH / "refs-entries.bib").read_text(encoding="utf-8"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "litreview.convert"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    meta = load_seed_meta(project / "seeds" / "005_sixth-article.toml")
+    build = sphinx_build(project, "html")
+    assert build.returncode == 0, build.stderr
+    page = body_text(chapter(build, meta))
+    for paragraph in article_paragraphs(meta):
+        assert squash(paragraph) in page
+    for chrome in ("Example Site Menu", "Share this article"):
+        assert squash(chrome) not in page
+    index = content((build.outdir / "articles" / "index.html").read_text(encoding="utf-8"))
+    assert f"{meta.slug}.html" in [a["href"] for a in index.select(".toctree-wrapper a")]
+    sidebar = BeautifulSoup((build.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert sidebar.find("a", href=f"articles/{meta.slug}.html") is not None
