@@ -1,0 +1,68 @@
+"""Helpers for the review, glossary and timeline tests: the seeds' text and the review's paragraphs."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from litreview.seedmeta import load_all
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+REVIEW_PAGES = sorted((BOOK / "review").glob("*.md"))
+GLOSSARY = BOOK / "glossary.md"
+
+CITE_RE = re.compile(r"\{cite:(?:t|p|ct|cp|ts|ps|year|author)\}`([^`]+)`")
+QUOTE_RE = re.compile(r"“([^”]*)”")
+PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|coming soon|placeholder)\b", re.IGNORECASE)
+
+# How prose names each article: its authors' surnames, or the institution or venue behind it.
+NAMES = {
+    "khumaryanndrussia": ("Khumaryan", "Posle"),
+    "searnddigital": ("Sear",),
+    "ezdinandneoindustrial": ("Ezdina", "Dotsenko", "Plekhanov"),
+    "stafeev2002community": ("Stafeev", "Community Technology Review"),
+    "erofeev2022learning": ("Erofeev", "Free Russia Institute"),
+}
+
+
+def normalise(text: str) -> str:
+    """Collapse runs of whitespace: the only normalisation quotations are allowed."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@cache
+def seed_texts() -> dict[str, str]:
+    """Each article's refs.bib key mapped to its raw seed text, whitespace-normalised."""
+    return {m.key: normalise(m.seed_path.read_text(encoding="utf-8")) for m in load_all(ROOT / "seeds")}
+
+
+def cited_keys(text: str) -> set[str]:
+    """Every refs.bib key cited with a {cite:…} role in ``text``."""
+    return {k.strip() for m in CITE_RE.finditer(text) for k in m.group(1).split(",")}
+
+
+DATA_DIRECTIVES = ("corpus-table",)  # bodies are data (YAML), rendered with citations by the directive
+
+
+def paragraphs(path: Path) -> list[tuple[int, str]]:
+    """Prose blocks of a MyST page with their first line: split at blank lines; headings, labels,
+    fence lines and the bodies of data directives left out."""
+    blocks: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    in_data = False
+    for number, line in enumerate([*path.read_text(encoding="utf-8").splitlines(), ""], start=1):
+        if line.startswith("```"):
+            in_data = not in_data and line[3:].strip("{}").startswith(DATA_DIRECTIVES)
+        skip = in_data or line.startswith(("#", "(", "```", ":::")) or re.match(r"^:[\w-]+:", line)
+        if not line.strip() or skip:
+            if current:
+                blocks.append((start, "\n".join(current)))
+            current = []
+            continue
+        if not current:
+            start = number
+        current.append(line)
+    return blocks

@@ -1,0 +1,157 @@
+"""The comparative review: verbatim quotations, attributed claims, valid citations, and a corpus
+table whose numbers are the seeds' own (counted here from seeds/ and the seed metadata)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pybtex.database import parse_file
+
+from litreview.convert import article_paragraphs
+from litreview.seedmeta import load_all
+from review_support import (
+    BOOK,
+    GLOSSARY,
+    NAMES,
+    PLACEHOLDERS,
+    QUOTE_RE,
+    REVIEW_PAGES,
+    ROOT,
+    cited_keys,
+    normalise,
+    paragraphs,
+    seed_texts,
+)
+
+PAGES = [*REVIEW_PAGES, GLOSSARY]
+ARTICLE_KEYS = {m.key for m in load_all(ROOT / "seeds")}
+
+
+def test_the_review_has_its_pages() -> None:
+    names = {p.stem for p in REVIEW_PAGES}
+    assert {"introduction", "corpus", "themes", "comparison", "timeline", "gaps", "conclusion"} <= names
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_quotations_are_verbatim_from_a_cited_article(page: Path) -> None:
+    seeds = seed_texts()
+    problems = []
+    for line, para in paragraphs(page):
+        articles = cited_keys(para) & ARTICLE_KEYS
+        for quote in QUOTE_RE.findall(para):
+            if not articles:
+                problems.append(f"{page.name}:{line}: “{quote}” has no article cited beside it")
+            elif not any(normalise(quote) in seeds[k] for k in articles):
+                problems.append(f"{page.name}:{line}: “{quote}” is not verbatim in {sorted(articles)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_review_quotes_the_articles() -> None:
+    quotes = [q for page in REVIEW_PAGES for _, para in paragraphs(page) for q in QUOTE_RE.findall(para)]
+    assert len(quotes) >= 50  # the synthesis argues from the texts, not from memory
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_paragraphs_naming_an_article_cite_it(page: Path) -> None:
+    problems = []
+    for line, para in paragraphs(page):
+        prose = re.sub(r"\{[\w:-]+\}`[^`]*`", " ", para)  # names inside roles are not prose
+        for key, names in NAMES.items():
+            named = [n for n in names if re.search(rf"\b{re.escape(n)}\b", prose)]
+            if named and key not in cited_keys(para):
+                problems.append(f"{page.name}:{line}: names {named[0]} but does not cite {key}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_cited_key_is_in_refs_bib() -> None:
+    known = set(parse_file(str(ROOT / "refs.bib"), bib_format="bibtex").entries)
+    for page in PAGES:
+        unknown = cited_keys(page.read_text(encoding="utf-8")) - known
+        assert not unknown, f"{page.name} cites keys missing from refs.bib: {sorted(unknown)}"
+
+
+def test_every_theme_runs_through_at_least_two_articles() -> None:
+    text = (BOOK / "review" / "themes.md").read_text(encoding="utf-8")
+    sections = re.split(r"^## ", text, flags=re.MULTILINE)[1:]
+    assert len(sections) >= 4
+    for section in sections:
+        title = section.splitlines()[0]
+        assert len(cited_keys(section) & ARTICLE_KEYS) >= 2, f"theme {title!r} cites fewer than two articles"
+
+
+def test_every_theme_names_agreements_and_contradictions() -> None:
+    text = (BOOK / "review" / "themes.md").read_text(encoding="utf-8")
+    for section in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
+        assert "**Where they agree.**" in section, section.splitlines()[0]
+        assert re.search(r"\*\*Where they (contradict each other|differ)\.\*\*", section), (
+            section.splitlines()[0]
+        )
+
+
+@pytest.mark.parametrize("path", [*PAGES, BOOK / "review" / "timeline.yaml"], ids=lambda p: p.name)
+def test_no_placeholder_text(path: Path) -> None:
+    found = PLACEHOLDERS.findall(path.read_text(encoding="utf-8"))
+    assert not found, f"{path.name}: {found}"
+
+
+def test_review_toctree_comes_before_the_articles() -> None:
+    index = (BOOK / "index.md").read_text(encoding="utf-8")
+    review, articles = index.find(":caption: The review"), index.find(":caption: The articles")
+    assert 0 <= review < articles
+    block = index[review : index.find("```", review)]
+    for page in REVIEW_PAGES:
+        assert f"review/{page.stem}" in block, f"review/{page.stem} is not in the review toctree"
+    assert re.search(r":caption: Back matter[^`]*\bglossary\b", index)
+
+
+def test_undated_and_inferred_facts_are_marked() -> None:
+    text = " ".join(normalise(p.read_text(encoding="utf-8")) for p in REVIEW_PAGES)
+    assert "apparently written after July 2022" in text
+    assert re.search(r"infer\w* [^.]*Sergei Erofeev|Sergei Erofeev[^.]*infer", text)
+    assert "World Bank" in text and "worldbankndcovid" in text
+    for ref in ("reference 9", "reference 10", "reference 14", "reference 15", "reference 16"):
+        assert ref in text, f"the limits do not mention seed 002's {ref}"
+
+
+@pytest.mark.slow
+def test_corpus_table_numbers_are_the_seeds_own(html_build) -> None:
+    assert html_build.returncode == 0, html_build.stderr
+    soup = BeautifulSoup(
+        (html_build.outdir / "review" / "corpus.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    table = soup.select_one("table.corpus-table")
+    header = [c.get_text(" ", strip=True) for c in table.select("thead th")]
+    rows = [[c.get_text(" ", strip=True) for c in tr.select("td")] for tr in table.select("tbody tr")]
+    bib = parse_file(str(ROOT / "refs.bib"), bib_format="bibtex").entries
+    metas = load_all(ROOT / "seeds")
+    assert len(rows) == len(metas)
+    for meta, cells in zip(metas, rows, strict=True):
+        row = dict(zip(header, cells, strict=True))
+        words = sum(len(p.split()) for p in article_paragraphs(meta))
+        assert int(row["Words"].replace(",", "")) == words, meta.key
+        assert int(row["References"]) == len(meta.references), meta.key
+        assert row["Genre"] == meta.genre
+        for person in bib[meta.key].persons.get("author", []):
+            assert " ".join(person.last_names) in row["Article"], meta.key
+        date = str(bib[meta.key].fields.get("date", ""))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            y, _m, d = map(int, date.split("-"))
+            assert f"{d} " in row["Date"] and str(y) in row["Date"], meta.key
+        elif "X" in date.upper() and "year" not in bib[meta.key].fields:
+            assert row["Date"].startswith("Undated"), meta.key
+    # Every row links to its entry in the bibliography.
+    for tr, meta in zip(table.select("tbody tr"), metas, strict=True):
+        assert tr.select_one(f'a[href$="#cite-{meta.key}"]'), meta.key
+
+
+@pytest.mark.slow
+def test_review_pages_render_their_citations_as_links(html_build) -> None:
+    assert html_build.returncode == 0, html_build.stderr
+    for page in REVIEW_PAGES:
+        html = (html_build.outdir / "review" / f"{page.stem}.html").read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "html.parser")
+        hrefs = {a["href"].rsplit("#cite-", 1)[-1] for a in soup.select('a[href*="#cite-"]')}
+        assert cited_keys(page.read_text(encoding="utf-8")) <= hrefs, page.name
