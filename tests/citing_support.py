@@ -1,0 +1,101 @@
+"""Helpers for the citing tests: build the small citing book, read meta tags and bibliographies."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from pybtex.database import BibliographyData, Person, parse_file
+
+from conftest import ROOT, Build, sphinx_build
+
+FIXTURE = ROOT / "tests" / "roots" / "test-citing"
+
+
+def build_fixture(dest: Path, base_url: str = "") -> Build:
+    """Copy the citing fixture book to ``dest`` and build its HTML (strict), BOOK_BASEURL=base_url."""
+    shutil.copytree(FIXTURE, dest)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BOOK_BASEURL", base_url)
+        return sphinx_build(dest, "html")
+
+
+def page(build: Build, name: str) -> BeautifulSoup:
+    """A built page, parsed."""
+    return BeautifulSoup((build.outdir / name).read_text(encoding="utf-8"), "html.parser")
+
+
+def metas(soup: BeautifulSoup, name: str) -> list[str]:
+    """The contents of every ``<meta name=NAME>`` in the page's head, in order."""
+    return [m["content"] for m in soup.find_all("meta", attrs={"name": name})]
+
+
+def og(soup: BeautifulSoup, prop: str) -> list[str]:
+    """The contents of every ``<meta property=PROP>`` (OpenGraph)."""
+    return [m["content"] for m in soup.find_all("meta", attrs={"property": prop})]
+
+
+def bib(project: Path) -> BibliographyData:
+    """The project's refs.bib, read with pybtex as the book reads it."""
+    return parse_file(str(project / "refs.bib"), "bibtex")
+
+
+def plain(value: str) -> str:
+    """A field without BibTeX braces (our refs.bib writes real UTF-8, no LaTeX escapes)."""
+    return value.replace("{", "").replace("}", "")
+
+
+def family(person: Person) -> str:
+    """The family name with its particle, as plain text ("van der Berg", "Петров")."""
+    return plain(" ".join(person.prelast_names + person.last_names))
+
+
+def given(person: Person) -> str:
+    return plain(" ".join(person.first_names + person.middle_names))
+
+
+def is_organisation(person: Person) -> bool:
+    """A name written wholly in braces in refs.bib: ``{World Bank}``."""
+    last = person.last_names
+    return len(last) == 1 and last[0].startswith("{") and not person.first_names
+
+
+def cff(project: Path) -> dict:
+    """CITATION.cff as data."""
+    return yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def cff_people(project: Path, role: str) -> list[dict]:
+    """The preferred citation's people in a role ("authors", "editors"), as CITATION.cff lists them."""
+    data = cff(project)
+    preferred = data.get("preferred-citation") or {}
+    return preferred.get(role) or data["authors"]
+
+
+def cff_family(person: dict) -> str:
+    """A CFF person's family name with particle, or an entity's name."""
+    if "name" in person:
+        return person["name"]
+    return " ".join(p for p in (person.get("name-particle", ""), person["family-names"]) if p)
+
+
+def known_dates(entry) -> list[str]:
+    """The entry's publication date(s) as refs.bib writes them, unknown parts dropped.
+
+    ``2022-02-09`` → ["2022-02-09"]; a range ``2002/2003`` → ["2002", "2003"]; ``XXXX`` (biblatex's
+    "year unspecified") → []; no date or year at all → [].
+    """
+    value = entry.fields.get("date") or entry.fields.get("year", "")
+    dates = []
+    for piece in value.split("/"):
+        known = []
+        for part in piece.strip().rstrip("?~").split("-"):
+            if not part or "X" in part or part == "..":
+                break
+            known.append(part)
+        if known:
+            dates.append("-".join(known))
+    return dates
