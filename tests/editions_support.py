@@ -1,0 +1,129 @@
+"""Helpers for the PDF and EPUB tests: the book's pages in reading order, computed from the sources."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from pybtex.database import parse_file
+
+from conftest import Build, sphinx_build
+
+TOCTREE = re.compile(r"^```\{toctree\}[^\n]*\n(.*?)^```", re.M | re.S)
+HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
+BIBLIOGRAPHY = re.compile(r"^```\{bibliography\}", re.M)
+CYRILLIC = re.compile(r"[\u0400-\u052f]")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the book as its source defines it."""
+
+    docname: str
+    title: str
+    source: str
+
+    @property
+    def children(self) -> list[str]:
+        """Docnames this page's toctrees include, in order."""
+        return toctree_entries(self.docname, self.source)
+
+    @property
+    def works_cited_heading(self) -> str | None:
+        """The heading just above the page's filtered {bibliography} (its "Works cited" list), if any."""
+        for match in BIBLIOGRAPHY.finditer(self.source):
+            block = self.source[match.start() : self.source.index("```", match.end())]
+            if "docname in docnames" in block:
+                headings = HEADING.findall(self.source[: match.start()])
+                return plain(headings[-1][1]) if headings else None
+        return None
+
+
+def plain(markdown: str) -> str:
+    """Heading text without inline Markdown markup (emphasis, code, links)."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"\{[\w:-]+\}`([^`<]*)(?:<[^>]*>)?`", r"\1", text)
+    return re.sub(r"[*_`]", "", text).strip()
+
+
+def toctree_entries(docname: str, source: str) -> list[str]:
+    """Docnames listed by every toctree in a page, resolved against the page's folder."""
+    folder = docname.rpartition("/")[0]
+    entries = []
+    for block in TOCTREE.findall(source):
+        for line in block.splitlines():
+            line = line.strip()
+            if not line or line.startswith(":"):
+                continue
+            target = re.sub(r"^.*<(.+)>$", r"\1", line)
+            entries.append(
+                target.lstrip("/") if target.startswith("/") else "/".join(filter(None, [folder, target]))
+            )
+    return entries
+
+
+def read_page(book: Path, docname: str) -> Page:
+    source = (book / f"{docname}.md").read_text(encoding="utf-8")
+    body = re.sub(r"\A---\n.*?\n---\n", "", source, flags=re.S)
+    match = HEADING.search(body)
+    assert match is not None, f"{docname}.md has no heading"
+    return Page(docname, plain(match.group(2)), source)
+
+
+def pages_in_order(book: Path) -> list[Page]:
+    """Every page the front page's toctrees reach, depth first, in reading order (front page excluded)."""
+    found: list[Page] = []
+
+    def walk(docname: str) -> None:
+        for child in read_page(book, docname).children:
+            if all(p.docname != child for p in found):
+                found.append(read_page(book, child))
+                walk(child)
+
+    walk("index")
+    return found
+
+
+def normal(text: str) -> str:
+    """Text compared across renderers: typographic quotes and dashes folded, whitespace collapsed."""
+    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "‐": "-", "\u00ad": "", "\xa0": " "})
+    return " ".join(text.translate(table).split())
+
+
+def squeeze(text: str) -> str:
+    """Text with whitespace and hyphens removed, so a word hyphenated across lines still matches."""
+    return re.sub(r"[\s\-‐]", "", normal(text))
+
+
+def cyrillic_titles(bib: Path) -> list[str]:
+    """Titles in refs.bib written in Cyrillic (braces removed), e.g. Gel'man's "Недостойное правление"."""
+    data = parse_file(str(bib), bib_format="bibtex")
+    titles = [e.fields.get("title", "").replace("{", "").replace("}", "") for e in data.entries.values()]
+    return [t for t in titles if CYRILLIC.search(t)]
+
+
+def build_pdf(project: Path, epoch: str = "1700000000") -> tuple[Build, subprocess.CompletedProcess[str]]:
+    """Build the PDF the way `nox -s pdf` does: strict sphinx-build, then litreview.editions' latexmk run."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        latex = sphinx_build(project, "latex")
+        proc = subprocess.run(
+            [sys.executable, "-m", "litreview.editions", "pdf", str(latex.outdir)],
+            cwd=project, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    return latex, proc
+
+
+def pdftotext(pdf: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", *args, str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip

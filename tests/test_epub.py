@@ -1,0 +1,93 @@
+"""The EPUB edition: valid for epubcheck, with the book's metadata and every chapter."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import Build, sphinx_build
+from editions_support import normal, pages_in_order
+from litreview.bookinfo import load_book_info
+from litreview.editions import FILE_STEM, epub_safe_svg
+
+DC = "http://purl.org/dc/elements/1.1/"
+OPF = "http://www.idpf.org/2007/opf"
+
+
+@pytest.fixture(scope="session")
+def epub_build(project_copy: Path) -> Build:
+    return sphinx_build(project_copy, "epub")
+
+
+@pytest.mark.slow
+def test_epub_builds_strictly_at_its_stable_path(epub_build: Build) -> None:
+    assert epub_build.returncode == 0, epub_build.stderr
+    assert (epub_build.outdir / f"{FILE_STEM}.epub").is_file()
+
+
+@pytest.mark.slow
+def test_epubcheck_reports_no_errors(epub_build: Build) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "litreview.editions", "epubcheck", str(epub_build.outdir)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "no errors" in proc.stdout
+
+
+def opf(epub: Path) -> ElementTree.Element:
+    """The package document (content.opf) of an EPUB."""
+    with zipfile.ZipFile(epub) as z:
+        return ElementTree.fromstring(z.read("content.opf"))
+
+
+@pytest.mark.slow
+def test_epub_metadata_comes_from_citation_cff(epub_build: Build, project_copy: Path) -> None:
+    info = load_book_info(project_copy / "CITATION.cff")
+    meta = opf(epub_build.outdir / f"{FILE_STEM}.epub")
+    assert meta.findtext(f".//{{{DC}}}title") == info.title
+    assert meta.findtext(f".//{{{DC}}}language") == "en"
+    creators = meta.findtext(f".//{{{DC}}}creator")
+    assert all(editor in creators for editor in info.editors)
+
+
+@pytest.mark.slow
+def test_epub_holds_every_chapter_in_reading_order(epub_build: Build, project_copy: Path) -> None:
+    epub = epub_build.outdir / f"{FILE_STEM}.epub"
+    meta = opf(epub)
+    manifest = {item.get("id"): item.get("href") for item in meta.iter(f"{{{OPF}}}item")}
+    spine = [manifest[ref.get("idref")] for ref in meta.iter(f"{{{OPF}}}itemref")]
+    pages = pages_in_order(project_copy / "book")
+    hrefs = [f"{page.docname}.xhtml" for page in pages]
+    positions = [spine.index(href) for href in hrefs]  # ValueError names a missing chapter
+    assert positions == sorted(positions)
+    with zipfile.ZipFile(epub) as z:
+        for page, href in zip(pages, hrefs, strict=True):
+            heading = BeautifulSoup(z.read(href), "html.parser").find("h1")
+            assert normal(page.title) in normal(heading.get_text()), href
+
+
+@pytest.mark.slow
+def test_epub_carries_no_web_theme_scripts(epub_build: Build) -> None:
+    with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
+        names = z.namelist()
+    assert not [n for n in names if n.endswith(".js") or n.startswith(".doctrees/")]
+
+
+def test_matplotlib_svg_is_made_epub_safe() -> None:
+    svg = (
+        '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n  "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+        '<svg xmlns="http://www.w3.org/2000/svg"><defs><path id="DejaVuSans-20" transform="scale(0.015625)"/>'
+        '<path id="a" d="M 0 0 L 1 1"/></defs></svg>\n'
+    )
+    fixed = epub_safe_svg(svg)
+    assert "<!DOCTYPE" not in fixed
+    assert '<path d="" id="DejaVuSans-20" transform="scale(0.015625)"/>' in fixed
+    assert '<path id="a" d="M 0 0 L 1 1"/>' in fixed
