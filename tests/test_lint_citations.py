@@ -1,0 +1,248 @@
+"""`nox -s citations`: each rule catches its planted fault in tests/fixtures/citations/<rule>/."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from litreview import lint_citations as lc
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "citations"
+LINE_FORMAT = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+): (?P<code>[CE]\d{3}) (?P<message>.+)$")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based line of the first line of ``path`` containing ``needle``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def found(rule: lc.Rule, case: str) -> list[tuple[str, int, str]]:
+    """(file relative to the fixture, line, code) of what ``rule`` finds in fixture ``case``."""
+    root = FIXTURES / case
+    project = lc.load_project(root)
+    return sorted((f.path.relative_to(root).as_posix(), f.line, f.code) for f in rule(project))
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "litreview.lint_citations", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+# -- one test per rule -------------------------------------------------------------------------
+
+
+def test_unknown_key_names_file_and_line_of_each_role():
+    chapter = FIXTURES / "unknown-key" / "book" / "articles" / "chapter.md"
+    assert found(lc.check_unknown_keys, "unknown-key") == [
+        ("book/articles/chapter.md", line_of(chapter, "ghost2020role"), "C001"),
+        ("book/articles/chapter.md", line_of(chapter, "ghost2021seed"), "C001"),
+        ("book/articles/chapter.md", line_of(chapter, "ghost2022listed"), "C001"),
+    ]
+
+
+def test_roles_in_code_blocks_and_comments_are_not_citations():
+    keys = {c.key for c in lc.load_project(FIXTURES / "unknown-key").citations}
+    assert keys == {"known2019work", "ghost2020role", "ghost2021seed", "ghost2022listed"}
+
+
+def test_citation_syntaxes_myst_rst_seedcite_and_pre_post_text():
+    text = (
+        "A {cite:p}`{see}one2001a{p. 5}, two2002b` and {cite:t}``three2003c``.\n"
+        "rST :cite:p:`four2004d` and {seedcite}`[4-6] <five2005e,six2006f>`.\n"
+        "::::{note}\n```{bibliography}\n:filter: False\nseven2007g\n```\n::::\n"
+    )
+    cites = [(c.key, c.line) for c in lc.find_citations(Path("x.md"), text)]
+    assert sorted(cites) == [
+        ("five2005e", 2),
+        ("four2004d", 2),
+        ("one2001a", 1),
+        ("seven2007g", 6),
+        ("six2006f", 2),
+        ("three2003c", 1),
+        ("two2002b", 1),
+    ]
+
+
+def test_uncited_entry_and_bibliography_all_does_not_cite():
+    bib = FIXTURES / "uncited-entry" / "refs.bib"
+    assert found(lc.check_uncited_entries, "uncited-entry") == [
+        ("refs.bib", line_of(bib, "@book{lonely2018work"), "C002")
+    ]
+
+
+def test_seed_reference_mapping_to_no_entry():
+    seed = FIXTURES / "unmapped-seed-reference" / "seeds" / "000_tiny.txt"
+    assert found(lc.check_seed_references, "unmapped-seed-reference") == [
+        ("seeds/000_tiny.toml", 1, "C003"),  # the article's own key is not in refs.bib either
+        ("seeds/000_tiny.txt", line_of(seed, "Ref two"), "C003"),
+    ]
+
+
+def test_duplicate_key():
+    bib = FIXTURES / "duplicate-key" / "refs.bib"
+    second = [n for n, line in enumerate(bib.read_text().splitlines(), 1) if "@book{twice2019work" in line][1]
+    assert found(lc.check_duplicate_keys, "duplicate-key") == [("refs.bib", second, "C004")]
+
+
+def test_one_work_under_two_keys_by_doi_and_by_normalised_title_year_author():
+    bib = FIXTURES / "duplicate-work" / "refs.bib"
+    findings = list(lc.check_duplicate_works(lc.load_project(FIXTURES / "duplicate-work")))
+    assert [(f.line, f.code) for f in findings] == [
+        (line_of(bib, "@article{ahmadov2015voice"), "C005"),
+        (line_of(bib, "@book{muller2001vital"), "C005"),
+    ]
+    assert "same DOI" in findings[0].message
+    assert "same title, year and first author" in findings[1].message  # muller2002elan: another year, kept
+
+
+def test_doi_holding_a_url_or_prefix():
+    bib = FIXTURES / "doi-format" / "refs.bib"
+    assert found(lc.check_doi_format, "doi-format") == [
+        ("refs.bib", line_of(bib, "https://doi.org/10.1234/url.2019"), "C006"),
+        ("refs.bib", line_of(bib, "doi:10.1234/prefix.2019"), "C006"),
+    ]
+
+
+def test_url_without_urldate():
+    bib = FIXTURES / "url-without-urldate" / "refs.bib"
+    assert found(lc.check_url_has_urldate, "url-without-urldate") == [
+        ("refs.bib", line_of(bib, "https://example.org/page"), "C007")
+    ]
+
+
+def test_url_in_howpublished():
+    bib = FIXTURES / "url-in-howpublished" / "refs.bib"
+    assert found(lc.check_howpublished_url, "url-in-howpublished") == [
+        ("refs.bib", line_of(bib, "\\url{"), "C008")
+    ]
+
+
+def test_latex_escapes_where_utf8_belongs():
+    bib = FIXTURES / "latex-escape" / "refs.bib"
+    assert found(lc.check_latex_escapes, "latex-escape") == [
+        ("refs.bib", line_of(bib, 'G{\\"o}del'), "C009"),
+        ("refs.bib", line_of(bib, "Fran\\c{c}ois"), "C009"),
+        ("refs.bib", line_of(bib, "\\'Etude"), "C009"),
+        ("refs.bib", line_of(bib, "Before---After"), "C009"),
+    ]  # range2000pages (pages 657--681, \& and Cyrillic) is fine
+
+
+def test_missing_required_fields_and_unknown_type():
+    bib = FIXTURES / "missing-field" / "refs.bib"
+    findings = list(lc.check_required_fields(lc.load_project(FIXTURES / "missing-field")))
+    assert [(f.line, f.code) for f in findings] == [
+        (line_of(bib, "@article{nojournal2019work"), "C010"),
+        (line_of(bib, "@inproceedings{proc2019work"), "C010"),
+    ]  # edited2019book: an editor and a date stand in for author and year
+    assert "journal" in findings[0].message
+    assert "@inproceedings" in findings[1].message
+
+
+def test_date_and_year_that_disagree_or_a_date_that_is_not_iso():
+    bib = FIXTURES / "date-year-mismatch" / "refs.bib"
+    assert found(lc.check_date_year, "date-year-mismatch") == [
+        ("refs.bib", line_of(bib, "year      = {2019}"), "C011"),
+        ("refs.bib", line_of(bib, "March 2020"), "C011"),
+    ]  # XXXX (year unspecified) and 2002/2003 (a range) are ISO 8601 and fine
+
+
+def test_key_convention():
+    bib = FIXTURES / "key-convention" / "refs.bib"
+    assert found(lc.check_key_convention, "key-convention") == [
+        ("refs.bib", line_of(bib, "{Smith2020Word"), "C012"),
+        ("refs.bib", line_of(bib, "{smith-2020-word"), "C012"),
+        ("refs.bib", line_of(bib, "{smith2021word"), "C012"),
+        ("refs.bib", line_of(bib, "{smithndword"), "C012"),
+    ]
+
+
+def test_article_chapter_that_cites_nothing():
+    assert found(lc.check_chapters_cite, "chapter-cites-nothing") == [("book/articles/silent.md", 1, "C013")]
+
+
+def test_every_rule_has_a_fixture_that_trips_it():
+    tripped = {f.code for case in FIXTURES.iterdir() for f in lc.lint(lc.load_project(case))}
+    assert set(lc.RULES) <= tripped
+
+
+# -- bad input: a message a maintainer can act on, never a traceback ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("empty-bib", [("refs.bib", 1, "E001", "holds no entries")]),
+        ("unparsable-bib", [("refs.bib", "@book{broken2019work", "E001", "gave up on line {after}")]),
+        (
+            "malformed-seed-metadata",
+            [
+                ("seeds/000_tiny.toml", 'genre = "op-ed', "E002", "invalid TOML"),
+                ("seeds/001_bare.txt", 1, "E002", "no metadata file 001_bare.toml"),
+            ],
+        ),
+    ],
+)
+def test_bad_input_is_a_finding_with_its_line(case: str, expected: list[tuple[str, object, str, str]]):
+    root = FIXTURES / case
+    proc = run_cli("--root", str(root))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr + proc.stdout
+    lines = [LINE_FORMAT.match(line) for line in proc.stdout.splitlines()]
+    assert all(lines), proc.stdout
+    for path, where, code, text in expected:
+        line = where if isinstance(where, int) else line_of(root / path, where)
+        if "{after}" in text:
+            text = text.format(after=line_of(root / path, "@book{after2019work"))
+        hits = [m for m in lines if (m["path"], int(m["line"]), m["code"]) == (path, line, code)]
+        assert hits, f"no {path}:{line}: {code} in\n{proc.stdout}"
+        assert text in hits[0]["message"]
+
+
+def test_a_missing_refs_bib_is_a_finding(tmp_path: Path):
+    proc = run_cli("--root", str(tmp_path))
+    assert proc.returncode == 1
+    assert "refs.bib:1: E001 refs.bib not found" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+# -- the command line -------------------------------------------------------------------------------
+
+
+def test_clean_fixture_exits_zero_and_prints_nothing():
+    proc = run_cli("--root", str(FIXTURES / "clean"))
+    assert (proc.returncode, proc.stdout) == (0, "")
+    assert "no findings" in proc.stderr
+
+
+def test_text_output_is_path_line_code_message_and_json_says_the_same():
+    root = FIXTURES / "unknown-key"
+    text = run_cli("--root", str(root))
+    as_json = run_cli("--root", str(root), "--format", "json")
+    assert (text.returncode, as_json.returncode) == (1, 1)
+    rows = [LINE_FORMAT.match(line) for line in text.stdout.splitlines()]
+    assert rows and all(rows)
+    findings = json.loads(as_json.stdout)["findings"]
+    assert [(f["path"], f["line"], f["code"], f["message"]) for f in findings] == [
+        (m["path"], int(m["line"]), m["code"], m["message"]) for m in rows
+    ]
+    assert {f["rule"] for f in findings if f["code"] == "C001"} == {"unknown-key"}
+
+
+def test_the_real_book_has_no_findings():
+    proc = run_cli()
+    assert proc.stdout == ""
+    assert proc.returncode == 0
