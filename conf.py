@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from litreview import editions
 from litreview.bookinfo import load_book_info
 
 ROOT = Path(__file__).resolve().parent
@@ -20,6 +21,14 @@ today_fmt = "%d %B %Y"
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
+    "litreview.citepopover",  # citation popovers (hover/focus, Escape) and lang="ru" on Cyrillic
+    "litreview.howtocite",  # "How to cite": the book, review chapters, original articles
+    "litreview.citemeta",  # Scholar/Zotero/Dublin Core meta tags, OpenGraph and sitemap.xml
+    "litreview.citedin",  # "cited in" links and COinS on the References page
+    "litreview.exports",  # refs.bib and refs.json (CSL-JSON) in the HTML output, for download
+    "litreview.seedcite",  # {seedcite}: reference markers as the articles printed them, linked
+    "litreview.corpus",  # {corpus-table}: the review's table of the five, counted from seeds/ at build time
+    "litreview.timeline",  # {timeline-figure}/{timeline-table}: drawn from book/review/timeline.yaml
 ]
 exclude_patterns = ["_build", ".DS_Store"]
 numfig = True  # figures and tables are numbered, so the review can refer to "Figure 1"
@@ -35,13 +44,20 @@ myst_enable_extensions = [
 ]
 myst_heading_anchors = 3  # stable #anchors for section headings, linkable from outside
 myst_footnote_transition = False  # the chapters place their own notes heading
+myst_footnote_sort = False  # an article's notes stay under its "Notes" heading, not after "Works cited"
 myst_substitutions = {"book_title": BOOK.title, "book_editors": author, "book_version": BOOK.version}
 
 # -- Bibliography: one merged refs.bib (paths are relative to this file).
 bibtex_bibfiles = ["refs.bib"]
 bibtex_encoding = "utf-8"
-bibtex_reference_style = "author_year"  # "Rogers (2003)" / "(Rogers 2003)", not alpha labels
+bibtex_default_style = "litreview"  # litreview.bibstyle: titles as written, sorted by surname (Ё as Е)
+bibtex_reference_style = "litreview"  # "Rogers (2003)" / "(Rogers 2003)", not alpha labels
 bibtex_cite_id = "cite-{key}"  # stable anchors: references.html#cite-<key>
+bibtex_tooltips = True  # each citation's title attribute holds its formatted reference
+# ":style: litreview_printed" lists a chapter's works in the order its article printed them
+# (read from seeds/*.toml); the extension binds that order for each build.
+extensions.append("litreview.bibstyle")
+litreview_seeds_dir = "seeds"
 
 # -- HTML: the book theme with its repository and download buttons.
 html_theme = "sphinx_book_theme"
@@ -59,3 +75,51 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_toc_level": 2,
 }
+
+# -- LaTeX/PDF: xelatex, because pdflatex cannot set the Cyrillic that the articles and references print.
+extensions.append("litreview.editions")  # book structure, Russian hyphenation, download links, EPUB fixes
+latex_engine = "xelatex"
+latex_documents = [("index", f"{editions.FILE_STEM}.tex", editions.tex(BOOK.title),
+                    r" \and ".join(map(editions.tex, BOOK.editors)), "manual")]  # fmt: skip
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "cmappkg": "",  # xelatex writes Unicode text maps itself
+    "releasename": "Version",
+    "maketitle": f"\\date{{{BOOK.date_released.day} {BOOK.date_released:%B %Y}}}\\sphinxmaketitle",
+    "preamble": editions.latex_preamble(BOOK),  # Russian, PDF Subject/Keywords, caption-safe links
+}
+latex_show_urls = "footnote"  # a printed page cannot be clicked
+
+# -- EPUB: the same content for e-readers, metadata from the book's facts, no web theme inside.
+epub_basename = editions.FILE_STEM
+epub_title = BOOK.title
+epub_author = epub_publisher = epub_contributor = author
+epub_copyright = copyright
+epub_description = BOOK.abstract
+epub_uid = epub_identifier = f"{editions.FILE_STEM}-{BOOK.version}"  # the NCX repeats the OPF's one ID
+epub_show_urls = "no"  # links stay clickable; the bibliography prints every address
+
+# -- linkcheck: `nox -s linkcheck` (litreview.linkcheck) runs Sphinx's builder with these settings,
+#    chosen so a run stays well under two minutes and only an expected redirect counts as working.
+linkcheck_timeout = 10  # seconds per request: a slower server is reported "timeout", not waited for
+linkcheck_retries = 2  # one retry absorbs a dropped connection; more would not fit the time budget
+linkcheck_workers = 8  # the links point at different hosts, so checking them side by side stays polite
+linkcheck_rate_limit_timeout = 30.0  # a host asking us to wait longer (HTTP 429) is reported, not waited out
+linkcheck_report_timeouts_as_broken = False  # "timeout" stays apart from "broken": it is worth a re-run
+linkcheck_anchors = True  # a #fragment the page lacks is a real error in a link we print
+linkcheck_allowed_redirects = {
+    # A DOI resolves wherever its registrant points it; the DOI is what we cite, so any https target is fine.
+    r"https://doi\.org/": r"https://",
+    # http -> https on the same host is the same page (stafeev2002community's address, as published in 2002).
+    r"http://comtechreview\.org/": r"https://comtechreview\.org/",
+}
+# Each URL we do not check: (pattern, why, since when). Ignored links show as "ignored", never as working.
+LINKCHECK_IGNORED = [
+    (
+        r"https://www\.instagram\.com/",
+        "Instagram sends scripts to its login page (or answers HTTP 429) whether or not a post exists",
+        "2026-11-23",
+    ),
+]
+linkcheck_ignore = [pattern for pattern, _why, _since in LINKCHECK_IGNORED]

@@ -40,19 +40,18 @@ def serve(session: nox.Session) -> None:
 
 @nox.session
 def pdf(session: nox.Session) -> None:
-    """Build the PDF book with xelatex into _build/latex/."""
+    """Build the PDF book (xelatex via latexmk) into _build/latex/; a warning or a LaTeX error fails."""
     install(session)
     session.run(*SPHINX, "-b", "latex", str(BUILD / "latex"), *session.posargs)
-    session.run("latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
-                external=True, env={"LATEXMKOPTS": ""}, silent=False,
-                )  # fmt: skip
+    session.run("python", "-m", "litreview.editions", "pdf", str(BUILD / "latex"))
 
 
 @nox.session
 def epub(session: nox.Session) -> None:
-    """Build the EPUB book into _build/epub/."""
+    """Build the EPUB book into _build/epub/ and validate it with epubcheck."""
     install(session)
     session.run(*SPHINX, "-b", "epub", str(BUILD / "epub"), *session.posargs)
+    session.run("python", "-m", "litreview.editions", "epubcheck", str(BUILD / "epub"))
 
 
 @nox.session
@@ -70,6 +69,29 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("pymarkdown", "--config", ".pymarkdown.json", "scan", "-r", "book", "README.md")
+
+
+@nox.session
+def chapters(session: nox.Session) -> None:
+    """Regenerate the article chapters from seeds/ (`-- --check` only compares, with a diff)."""
+    install(session)
+    session.run("python", "-m", "litreview.convert", *session.posargs)
+
+
+@nox.session
+def citations(session: nox.Session) -> None:
+    """Lint refs.bib against the book's citations and the seeds' printed references (exit 1 on findings)."""
+    install(session, "check")
+    session.run("python", "-m", "litreview.lint_citations", *session.posargs)
+
+
+@nox.session
+def linkcheck(session: nox.Session) -> None:
+    """Check internal links offline, external links when online (exit 3: no network, not checked)."""
+    install(session)
+    session.run(*SPHINX, "-b", "html", str(BUILD / "html"))
+    session.run("python", "-m", "litreview.linkcheck", "--html", str(BUILD / "html"),
+                "--out", str(BUILD / "linkcheck"), *session.posargs)  # fmt: skip
 
 
 @nox.session

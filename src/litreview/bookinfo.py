@@ -35,7 +35,8 @@ class BookInfo:
 def _person_name(person: dict) -> str:
     if "name" in person:
         return str(person["name"])
-    return " ".join(str(person[k]) for k in ("given-names", "family-names") if k in person)
+    parts = ("given-names", "name-particle", "family-names", "name-suffix")
+    return " ".join(str(person[k]) for k in parts if k in person)
 
 
 def load_book_info(path: Path) -> BookInfo:

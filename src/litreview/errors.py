@@ -27,3 +27,31 @@ class BookInfoError(LitReviewError):
 
 class SystemPackagesError(LitReviewError):
     """A system package the build needs is missing and cannot be installed here."""
+
+
+class CitingError(LitReviewError):
+    """A citing directive, export or page metadata met bad bibliographic input."""
+
+
+class EditionError(LitReviewError):
+    """The PDF or EPUB edition did not build cleanly (LaTeX error, missing glyph, epubcheck error)."""
+
+
+class SeedMetaError(LitReviewError):
+    """A seed's metadata (seeds/*.toml) is missing a field, or a marker does not match its seed."""
+
+
+class ConvertError(LitReviewError):
+    """A seed cannot be turned into a chapter as its metadata describes."""
+
+
+class LinkCheckError(LitReviewError):
+    """The links cannot be checked: no built HTML book, or Sphinx's linkcheck builder failed."""
+
+
+class TimelineError(LitReviewError):
+    """The review's timeline data (book/review/timeline.yaml) is malformed."""
+
+
+class CorpusError(LitReviewError):
+    """The corpus table's notes are malformed, or an article's key is missing from refs.bib."""
