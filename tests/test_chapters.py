@@ -48,14 +48,15 @@ def content(html: str) -> Tag:
 
 
 def body_text(main: Tag) -> str:
-    """The article's text on the page: no title, byline, edition box, footnote markers or Works cited."""
+    """The article's text on the page: none of what we add (title, byline, summary, edition box,
+    footnote markers, Works cited, how to cite)."""
     main = BeautifulSoup(str(main), "html.parser")
     for ref in main.select("a.footnote-reference, .headerlink"):
         ref.decompose()
-    for node in main.select("h1, p.byline, .about-edition"):
+    for node in main.select("h1, p.byline, .about-edition, .editors-summary"):
         node.decompose()
     for heading in main.find_all("h2"):
-        if heading.get_text().startswith("Works cited"):
+        if heading.get_text().startswith(("Works cited", "How to cite")):
             heading.find_parent("section").decompose()
     return squash(main.get_text())
 

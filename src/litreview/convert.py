@@ -50,16 +50,14 @@ REGION_RE = re.compile(r"^<!-- generated:(begin|end) ([A-Za-z0-9_-]+)\b.*-->$")
 # -- the one place the "Works cited" directive is written ---------------------------------------------
 
 
-def bibliography_directive(article_key: str) -> str:
+def bibliography_directive(keys: list[str]) -> str:
     """The {bibliography} block closing every chapter: the works this article cites, in printed order.
 
-    The article's own entry is left out, even where our summary on the page cites it.
+    The filter names the article's own references, so a work that only our summary on the page
+    cites (the article itself, another chapter) is not listed as cited by the article.
     """
-    return (
-        "```{bibliography}\n:list: bullet\n"
-        f':filter: docname in docnames and key != "{article_key.lower()}"\n'
-        ":style: litreview_printed\n```"
-    )
+    wanted = ", ".join(f'"{key.lower()}"' for key in keys)
+    return f"```{{bibliography}}\n:list: bullet\n:filter: key in {{{wanted}}}\n:style: litreview_printed\n```"
 
 
 # -- escaping untrusted text -----------------------------------------------------------------------
@@ -874,7 +872,9 @@ def build_chapter(meta: SeedMeta, bib: BibliographyData) -> Chapter:
         sections.extend(b.myst for b in blocks)
     sections.append("## Works cited in this article")
     if meta.references:
-        sections.append(bibliography_directive(meta.key))
+        sections.append(
+            bibliography_directive(list(dict.fromkeys(k for r in meta.references for k in r.keys)))
+        )
     else:
         sections.append("The article cites no works formally.")
     sections.append("## How to cite the original article")
