@@ -33,28 +33,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from litreview.errors import LinkCheckError
+from litreview.findings import Finding
 
 EXIT_OK, EXIT_BROKEN, EXIT_CANNOT_RUN, EXIT_OFFLINE, EXIT_BUDGET = 0, 1, 2, 3, 4
 PROBE_TIMEOUT = 3.0  # seconds to decide whether the network is there at all
 DEFAULT_BUDGET = 60.0  # seconds for Sphinx's external check, so a whole run stays well under two minutes
 FALLBACK_PROBE_HOST = "doi.org"  # used only when the book links to no external host at all
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One broken link, printed as ``path:line: CODE message``."""
-
-    path: Path
-    line: int
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.code} {self.message}"
-
-    def as_dict(self) -> dict[str, object]:
-        """JSON-ready."""
-        return {"path": str(self.path), "line": self.line, "code": self.code, "message": self.message}
 
 
 # -- Internal links ----------------------------------------------------------------------------------

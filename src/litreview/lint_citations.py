@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from litreview import findings
 from litreview.errors import LitReviewError
 
 if TYPE_CHECKING:
@@ -27,27 +28,11 @@ if TYPE_CHECKING:
 # -- Records -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem, printed as ``path:line: CODE message``."""
-
-    path: Path
-    line: int
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.code} {self.message}"
+class Finding(findings.Finding):
+    """One problem in the bibliography or its use; JSON adds the rule's name beside its code."""
 
     def as_dict(self) -> dict[str, object]:
-        """The finding as JSON-ready data, with the rule's name beside its code."""
-        return {
-            "path": str(self.path),
-            "line": self.line,
-            "code": self.code,
-            "rule": CODES.get(self.code, ""),
-            "message": self.message,
-        }
+        return {**super().as_dict(), "rule": CODES.get(self.code, "")}
 
 
 @dataclass(frozen=True)
