@@ -29,6 +29,8 @@ extensions = [
     "litreview.seedcite",  # {seedcite}: reference markers as the articles printed them, linked
     "litreview.corpus",  # {corpus-table}: the review's table of the five, counted from seeds/ at build time
     "litreview.timeline",  # {timeline-figure}/{timeline-table}: drawn from book/review/timeline.yaml
+    "litreview.bibcache",  # speed: formatted references kept between builds (same output; issue 11)
+    "litreview.fastnav",  # speed: the sidebar tree rendered once per build, not per page (same output)
 ]
 exclude_patterns = ["_build", ".DS_Store"]
 numfig = True  # figures and tables are numbered, so the review can refer to "Figure 1"

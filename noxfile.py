@@ -95,6 +95,13 @@ def linkcheck(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Time the builds against the floors and at scale (`-- --quick` for a short run); JSON in _build/."""
+    install(session)
+    session.run("python", "-m", "litreview.bench", *session.posargs)
+
+
+@nox.session
 def lock(session: nox.Session) -> None:
     """Re-resolve requirements/constraints.txt from pyproject.toml (run after changing a dependency)."""
     session.install("uv")
