@@ -37,7 +37,7 @@ class Page:
         """The heading just above the page's filtered {bibliography} (its "Works cited" list), if any."""
         for match in BIBLIOGRAPHY.finditer(self.source):
             block = self.source[match.start() : self.source.index("```", match.end())]
-            if "docname in docnames" in block:
+            if ":filter:" in block:  # a chapter's own list, not the whole bibliography (:all:)
                 headings = HEADING.findall(self.source[: match.start()])
                 return plain(headings[-1][1]) if headings else None
         return None
