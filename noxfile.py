@@ -68,7 +68,7 @@ def lint(session: nox.Session) -> None:
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("pymarkdown", "--config", ".pymarkdown.json", "scan", "-r", "book", "README.md")
+    session.run("pymarkdown", "scan", "-r", "book", "README.md")
 
 
 @nox.session
