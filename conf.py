@@ -40,7 +40,7 @@ nitpicky = True
 myst_enable_extensions = [
     "colon_fence",  # ::: fences for admonitions, readable as plain Markdown
     "deflist",  # the glossary's term/definition lists
-    "attrs_inline",  # {lang=ru} on Cyrillic spans
+    "attrs_inline",  # {.class} and {#id} on inline text (lang="ru" is added by litreview.citepopover)
     "attrs_block",  # ids and classes on generated blocks
     "substitution",  # the book's facts in prose, e.g. {{ book_title }}
 ]
