@@ -10,6 +10,7 @@ date it. ``python -m litreview.timeline DATA OUTSTEM`` renders without Sphinx.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import sys
@@ -248,13 +249,30 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+def inputs_digest(events: list[Event], names: dict[str, str]) -> str:
+    """What the figure is drawn from: the events, the names, matplotlib's version and this code."""
+    import matplotlib
+
+    digest = hashlib.sha256()
+    code = Path(__file__).read_text(encoding="utf-8")
+    for part in (repr(events), repr(sorted(names.items())), matplotlib.__version__, code):
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
 def render(events: list[Event], names: dict[str, str], out_stem: Path) -> list[Path]:
-    """Write ``out_stem``.svg and .pdf; return the files that changed."""
-    changed = []
-    for fmt in ("svg", "pdf"):
-        target = out_stem.with_name(f"{out_stem.name}.{fmt}")
-        if write_if_changed(target, render_bytes(events, names, fmt)):
-            changed.append(target)
+    """Write ``out_stem``.svg and .pdf; return the files that changed.
+
+    Drawing takes about a second, so it is skipped when both files exist and were drawn from the
+    same inputs (recorded in ``out_stem``.inputs).
+    """
+    targets = [out_stem.with_name(f"{out_stem.name}.{fmt}") for fmt in ("svg", "pdf")]
+    stamp = out_stem.with_name(f"{out_stem.name}.inputs")
+    digest = inputs_digest(events, names)
+    if all(t.exists() for t in targets) and stamp.exists() and stamp.read_text() == digest:
+        return []
+    changed = [t for t in targets if write_if_changed(t, render_bytes(events, names, t.suffix[1:]))]
+    write_if_changed(stamp, digest.encode("utf-8"))
     return changed
 
 
