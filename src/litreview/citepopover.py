@@ -23,12 +23,11 @@ from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from litreview.cyrillic import CYRILLIC_RUN, ancestors, split_cyrillic
+
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
-CYRILLIC = "\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f"
-# A run of Cyrillic words, with the spaces and punctuation between them (one span per title).
-CYRILLIC_RUN = re.compile(rf"[{CYRILLIC}]+(?:[\s\-–—.,:;«»„“”'’()]+[{CYRILLIC}]+)*")
 # Nodes whose text must stay one unbroken Text child (code blocks, raw output, math, comments).
 FIXED = (nodes.FixedTextElement, nodes.math, nodes.raw, nodes.comment)
 
@@ -49,20 +48,6 @@ def has_language(node: nodes.Node) -> bool:
             return True
         current = current.parent
     return False
-
-
-def split_cyrillic(text: str) -> list[tuple[str, bool]]:
-    """Split ``text`` into (run, is_cyrillic) pieces, in order, losing nothing."""
-    pieces: list[tuple[str, bool]] = []
-    pos = 0
-    for match in CYRILLIC_RUN.finditer(text):
-        if match.start() > pos:
-            pieces.append((text[pos : match.start()], False))
-        pieces.append((match.group(), True))
-        pos = match.end()
-    if pos < len(text):
-        pieces.append((text[pos:], False))
-    return pieces
 
 
 class CyrillicLang(SphinxPostTransform):
@@ -94,16 +79,6 @@ class CyrillicLang(SphinxPostTransform):
                 else:
                     replacement.append(nodes.Text(piece))
             parent.replace(text, replacement)
-
-
-def ancestors(node: nodes.Node) -> list[nodes.Node]:
-    """The chain of parents of ``node``, nearest first."""
-    chain = []
-    current = node.parent
-    while current is not None:
-        chain.append(current)
-        current = current.parent
-    return chain
 
 
 class CitationTitles(SphinxPostTransform):

@@ -26,6 +26,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape as _texescape
 
 from litreview.bookinfo import BookInfo
+from litreview.cyrillic import CYRILLIC_RUN, ancestors, split_cyrillic
 from litreview.errors import EditionError
 
 logger = logging.getLogger(__name__)
@@ -40,9 +41,6 @@ EDITIONS = {
 #: Folder of the HTML output that holds the copies, so the download address never changes.
 DOWNLOADS_DIR = "downloads"
 
-CYRILLIC = "\u0400-\u052f"
-#: A run of Cyrillic words, with the spaces and punctuation between them, set as one Russian span.
-CYRILLIC_RUN = re.compile(rf"[{CYRILLIC}]+(?:[\s\-‐–—,.:;!?«»„“”\"'()]+[{CYRILLIC}]+)*")
 SKIP_INSIDE = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.math, nodes.comment, nodes.target)
 
 
@@ -115,30 +113,19 @@ class RussianSpans(SphinxPostTransform):
             parent = text.parent
             if parent is None or not CYRILLIC_RUN.search(text):
                 continue
-            if any(isinstance(a, SKIP_INSIDE) for a in _ancestors(text)):
+            if any(isinstance(a, SKIP_INSIDE) for a in ancestors(text)):
                 continue
             new: list[nodes.Node] = []
-            pos = 0
-            for match in CYRILLIC_RUN.finditer(text):
-                if match.start() > pos:
-                    new.append(nodes.Text(text[pos : match.start()]))
-                new += [
-                    nodes.raw("", r"\litrussian{", format="latex"),
-                    nodes.Text(match.group()),
-                    nodes.raw("", "}", format="latex"),
-                ]
-                pos = match.end()
-            if pos < len(text):
-                new.append(nodes.Text(text[pos:]))
+            for piece, cyrillic in split_cyrillic(str(text)):
+                if cyrillic:
+                    new += [
+                        nodes.raw("", r"\litrussian{", format="latex"),
+                        nodes.Text(piece),
+                        nodes.raw("", "}", format="latex"),
+                    ]
+                else:
+                    new.append(nodes.Text(piece))
             parent.replace(text, new)
-
-
-def _ancestors(node: nodes.Node) -> list[nodes.Node]:
-    found = []
-    while node.parent is not None:
-        node = node.parent
-        found.append(node)
-    return found
 
 
 # -- LaTeX: the merged bibliography stays where the book puts it --------------------------------
