@@ -3,15 +3,16 @@
 import os
 from pathlib import Path
 
-from litreview import editions
-from litreview.bookinfo import load_book_info
+from litreview.core.book import load_book
+from litreview.core.editions import FILE_STEM
+from litreview.sphinxext import editions
 
 ROOT = Path(__file__).resolve().parent
 
 # -- Project facts: read from CITATION.cff, their one home, so no title or editor is typed twice.
-BOOK = load_book_info(ROOT / "CITATION.cff")
+BOOK = load_book(ROOT / "CITATION.cff")
 project = BOOK.title
-author = ", ".join(BOOK.editors)
+author = ", ".join(BOOK.editor_names)
 copyright = f"{BOOK.year}, {author}"
 version = release = BOOK.version
 language = "en"
@@ -21,16 +22,19 @@ today_fmt = "%d %B %Y"
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
-    "litreview.citepopover",  # citation popovers (hover/focus, Escape) and lang="ru" on Cyrillic
-    "litreview.howtocite",  # "How to cite": the book, review chapters, original articles
-    "litreview.citemeta",  # Scholar/Zotero/Dublin Core meta tags, OpenGraph and sitemap.xml
-    "litreview.citedin",  # "cited in" links and COinS on the References page
-    "litreview.exports",  # refs.bib and refs.json (CSL-JSON) in the HTML output, for download
-    "litreview.seedcite",  # {seedcite}: reference markers as the articles printed them, linked
-    "litreview.corpus",  # {corpus-table}: the review's table of the five, counted from seeds/ at build time
-    "litreview.timeline",  # {timeline-figure}/{timeline-table}: drawn from book/review/timeline.yaml
-    "litreview.bibcache",  # speed: formatted references kept between builds (same output; issue 11)
-    "litreview.fastnav",  # speed: the sidebar tree rendered once per build, not per page (same output)
+    "litreview.sphinxext.bookdata",  # the book's facts, the seeds and refs.bib, read once per build
+    "litreview.sphinxext.printedorder",  # a chapter's "Works cited" in the order its article printed them
+    "litreview.sphinxext.citepopover",  # citation popovers (hover/focus, Escape) and lang="ru" on Cyrillic
+    "litreview.sphinxext.howtocite",  # "How to cite": the book, review chapters, original articles
+    "litreview.sphinxext.citemeta",  # Scholar/Zotero/Dublin Core meta tags, OpenGraph and sitemap.xml
+    "litreview.sphinxext.citedin",  # "cited in" links and COinS on the References page
+    "litreview.sphinxext.exports",  # refs.bib and refs.json (CSL-JSON) in the HTML output, for download
+    "litreview.sphinxext.seedcite",  # {seedcite}: reference markers as the articles printed them, linked
+    "litreview.sphinxext.corpus",  # {corpus-table}: the review's table of the articles, counted from seeds/
+    "litreview.sphinxext.timeline",  # {timeline-figure}/{timeline-table}: from book/review/timeline.yaml
+    "litreview.sphinxext.editions",  # PDF book structure, Russian hyphenation, download links, EPUB fixes
+    "litreview.speedups.bibcache",  # speed: formatted references kept between builds (same output)
+    "litreview.speedups.fastnav",  # speed: the sidebar tree rendered once per build (same output)
 ]
 exclude_patterns = ["_build", ".DS_Store"]
 numfig = True  # figures and tables are numbered, so the review can refer to "Figure 1"
@@ -40,7 +44,7 @@ nitpicky = True
 myst_enable_extensions = [
     "colon_fence",  # ::: fences for admonitions, readable as plain Markdown
     "deflist",  # the glossary's term/definition lists
-    "attrs_inline",  # {.class} and {#id} on inline text (lang="ru" is added by litreview.citepopover)
+    "attrs_inline",  # {.class} and {#id} on inline text (lang="ru" on Cyrillic is added for you)
     "attrs_block",  # ids and classes on generated blocks
     "substitution",  # the book's facts in prose, e.g. {{ book_title }}
 ]
@@ -52,14 +56,14 @@ myst_substitutions = {"book_title": BOOK.title, "book_editors": author, "book_ve
 # -- Bibliography: one merged refs.bib (paths are relative to this file).
 bibtex_bibfiles = ["refs.bib"]
 bibtex_encoding = "utf-8"
-bibtex_default_style = "litreview"  # litreview.bibstyle: titles as written, sorted by surname (Ё as Е)
+bibtex_default_style = (
+    "litreview"  # litreview.bibstyle.formatting: titles as written, sorted by surname (Ё as Е)
+)
 bibtex_reference_style = "litreview"  # "Rogers (2003)" / "(Rogers 2003)", not alpha labels
 bibtex_cite_id = "cite-{key}"  # stable anchors: references.html#cite-<key>
 bibtex_tooltips = True  # each citation's title attribute holds its formatted reference
-# ":style: litreview_printed" lists a chapter's works in the order its article printed them
-# (read from seeds/*.toml); the extension binds that order for each build.
-extensions.append("litreview.bibstyle")
-litreview_seeds_dir = "seeds"
+litreview_seeds_dir = "seeds"  # the raw articles and their metadata (litreview.sphinxext.bookdata)
+litreview_citation_cff = "CITATION.cff"  # the book's own facts
 
 # -- HTML: the book theme with its repository and download buttons.
 html_theme = "sphinx_book_theme"
@@ -79,10 +83,9 @@ html_theme_options = {
 }
 
 # -- LaTeX/PDF: xelatex, because pdflatex cannot set the Cyrillic that the articles and references print.
-extensions.append("litreview.editions")  # book structure, Russian hyphenation, download links, EPUB fixes
 latex_engine = "xelatex"
-latex_documents = [("index", f"{editions.FILE_STEM}.tex", editions.tex(BOOK.title),
-                    r" \and ".join(map(editions.tex, BOOK.editors)), "manual")]  # fmt: skip
+latex_documents = [("index", f"{FILE_STEM}.tex", editions.tex(BOOK.title),
+                    r" \and ".join(map(editions.tex, BOOK.editor_names)), "manual")]  # fmt: skip
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",
@@ -94,15 +97,15 @@ latex_elements = {
 latex_show_urls = "footnote"  # a printed page cannot be clicked
 
 # -- EPUB: the same content for e-readers, metadata from the book's facts, no web theme inside.
-epub_basename = editions.FILE_STEM
+epub_basename = FILE_STEM
 epub_title = BOOK.title
 epub_author = epub_publisher = epub_contributor = author
 epub_copyright = copyright
 epub_description = BOOK.abstract
-epub_uid = epub_identifier = f"{editions.FILE_STEM}-{BOOK.version}"  # the NCX repeats the OPF's one ID
+epub_uid = epub_identifier = f"{FILE_STEM}-{BOOK.version}"  # the NCX repeats the OPF's one ID
 epub_show_urls = "no"  # links stay clickable; the bibliography prints every address
 
-# -- linkcheck: `nox -s linkcheck` (litreview.linkcheck) runs Sphinx's builder with these settings,
+# -- linkcheck: `nox -s linkcheck` (litreview-linkcheck) runs Sphinx's builder with these settings,
 #    chosen so a run stays well under two minutes and only an expected redirect counts as working.
 linkcheck_timeout = 10  # seconds per request: a slower server is reported "timeout", not waited for
 linkcheck_retries = 2  # one retry absorbs a dropped connection; more would not fit the time budget

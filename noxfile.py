@@ -7,7 +7,6 @@ import nox
 ROOT = Path(__file__).parent
 BUILD = ROOT / "_build"
 CONSTRAINTS = ("-c", "requirements/constraints.txt")
-SPHINX = ("sphinx-build", "-n", "-W", "--keep-going", "-c", ".", "book")
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
@@ -24,7 +23,7 @@ def install(session: nox.Session, extras: str = "") -> None:
 def html(session: nox.Session) -> None:
     """Build the HTML book into _build/html (strict: any warning fails)."""
     install(session)
-    session.run(*SPHINX, "-b", "html", str(BUILD / "html"), *session.posargs)
+    session.run("litreview-build", "html", *session.posargs)
 
 
 @nox.session
@@ -42,23 +41,23 @@ def serve(session: nox.Session) -> None:
 def pdf(session: nox.Session) -> None:
     """Build the PDF book (xelatex via latexmk) into _build/latex/; a warning or a LaTeX error fails."""
     install(session)
-    session.run(*SPHINX, "-b", "latex", str(BUILD / "latex"), *session.posargs)
-    session.run("python", "-m", "litreview.editions", "pdf", str(BUILD / "latex"))
+    session.run("litreview-build", "latex", *session.posargs)
+    session.run("litreview-editions", "pdf", str(BUILD / "latex"))
 
 
 @nox.session
 def epub(session: nox.Session) -> None:
     """Build the EPUB book into _build/epub/ and validate it with epubcheck."""
     install(session)
-    session.run(*SPHINX, "-b", "epub", str(BUILD / "epub"), *session.posargs)
-    session.run("python", "-m", "litreview.editions", "epubcheck", str(BUILD / "epub"))
+    session.run("litreview-build", "epub", *session.posargs)
+    session.run("litreview-editions", "epubcheck", str(BUILD / "epub"))
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the whole test suite (installs the system packages it needs first, where it may)."""
     install(session, "test")
-    session.run("python", "-m", "litreview.sysdeps", "--list", "system-packages.txt")
+    session.run("litreview-sysdeps", "--list", "system-packages.txt")
     session.run("pytest", *session.posargs)
 
 
@@ -75,30 +74,30 @@ def lint(session: nox.Session) -> None:
 def chapters(session: nox.Session) -> None:
     """Regenerate the article chapters from seeds/ (`-- --check` only compares, with a diff)."""
     install(session)
-    session.run("python", "-m", "litreview.convert", *session.posargs)
+    session.run("litreview-chapters", *session.posargs)
 
 
 @nox.session
 def citations(session: nox.Session) -> None:
     """Lint refs.bib against the book's citations and the seeds' printed references (exit 1 on findings)."""
-    install(session, "check")
-    session.run("python", "-m", "litreview.lint_citations", *session.posargs)
+    install(session)
+    session.run("litreview-citations", *session.posargs)
 
 
 @nox.session
 def linkcheck(session: nox.Session) -> None:
     """Check internal links offline, external links when online (exit 3: no network, not checked)."""
     install(session)
-    session.run(*SPHINX, "-b", "html", str(BUILD / "html"))
-    session.run("python", "-m", "litreview.linkcheck", "--html", str(BUILD / "html"),
-                "--out", str(BUILD / "linkcheck"), *session.posargs)  # fmt: skip
+    session.run("litreview-build", "html")
+    session.run("litreview-linkcheck", "--html", str(BUILD / "html"), "--out", str(BUILD / "linkcheck"),
+                *session.posargs)  # fmt: skip
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Time the builds against the floors and at scale (`-- --quick` for a short run); JSON in _build/."""
     install(session)
-    session.run("python", "-m", "litreview.bench", *session.posargs)
+    session.run("litreview-bench", *session.posargs)
 
 
 @nox.session

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import BibliographyData, Person, parse_file
 
-from conftest import ROOT, Build, sphinx_build
-
-FIXTURE = ROOT / "tests" / "roots" / "test-citing"
+from conftest import Build, RootBuild, build_root, copy_root
 
 
-def build_fixture(dest: Path, base_url: str = "") -> Build:
-    """Copy the citing fixture book to ``dest`` and build its HTML (strict), BOOK_BASEURL=base_url."""
-    shutil.copytree(FIXTURE, dest)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BOOK_BASEURL", base_url)
-        return sphinx_build(dest, "html")
+def build_fixture(dest: Path, base_url: str = "") -> RootBuild:
+    """Copy the citing test root to ``dest`` and build its HTML, with ``html_baseurl`` = base_url."""
+    return build_root(copy_root("citing", dest), html_baseurl=base_url)
 
 
-def page(build: Build, name: str) -> BeautifulSoup:
+def project_of(build: Build | RootBuild) -> Path:
+    """The project (or test root) a build was made from: where its refs.bib and CITATION.cff are."""
+    return build.srcdir if isinstance(build, RootBuild) else build.outdir.parents[1]
+
+
+def page(build: Build | RootBuild, name: str) -> BeautifulSoup:
     """A built page, parsed."""
     return BeautifulSoup((build.outdir / name).read_text(encoding="utf-8"), "html.parser")
 

@@ -1,17 +1,41 @@
-"""Shared fixtures: a copy of the project in a temp dir, and the book built from it."""
+"""Shared fixtures: builds of small test roots (Sphinx's own sphinx.testing), and of the real book.
+
+Two ways to build, one each:
+
+- a test root in ``tests/roots/test-<case>/`` (a conf.py beside its pages, one behaviour each) is
+  built in-process by :func:`build_root`, with ``sphinx.testing``'s ``SphinxTestApp``, the way
+  Sphinx, MyST-Parser and sphinxcontrib-bibtex test themselves; warnings are collected, not fatal,
+  so a test asserts on them;
+- a project tree (``conf.py``, ``book/``, ``seeds/``, ``refs.bib``: the real book, or a copy) is
+  built by :func:`sphinx_build`, which runs the one strict command every nox session runs
+  (:mod:`litreview.tools.build`).
+
+The real book is built once per test session and shared (``html_build``, ``epub_build``).
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
+
+from litreview.tools import build
+
+pytest_plugins = ("sphinx.testing.fixtures",)
 
 ROOT = Path(__file__).resolve().parents[1]
+ROOTS = ROOT / "tests" / "roots"
 IGNORED = shutil.ignore_patterns("_build", ".nox", ".git", "__pycache__", "*.egg-info", ".pytest_cache")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass(frozen=True)
@@ -24,19 +48,67 @@ class Build:
     stderr: str
 
 
+@dataclass(frozen=True)
+class RootBuild:
+    """A test root built in-process: its source folder, output folder, and what Sphinx said."""
+
+    srcdir: Path
+    outdir: Path
+    status: str
+    warnings: str
+    env: Any = field(repr=False, default=None)
+
+    def page(self, name: str) -> BeautifulSoup:
+        """A built page, parsed ("index.html", "refs.html"…)."""
+        return BeautifulSoup((self.outdir / name).read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where sphinx.testing finds ``@pytest.mark.sphinx(testroot=…)`` roots."""
+    return ROOTS
+
+
+def copy_root(testroot: str, dest: Path) -> Path:
+    """Copy ``tests/roots/test-<testroot>`` to ``dest`` (to edit it before a build)."""
+    shutil.copytree(ROOTS / f"test-{testroot}", dest, ignore=IGNORED)
+    return dest
+
+
+def build_root(
+    srcdir: Path, buildername: str = "html", builddir: Path | None = None, **confoverrides: Any
+) -> RootBuild:
+    """Build the test root at ``srcdir`` in-process with sphinx.testing, into ``builddir`` (default
+    ``srcdir/_build``); a second call on the same folders is an incremental rebuild."""
+    from sphinx.testing.util import SphinxTestApp
+
+    status, warning = StringIO(), StringIO()
+    app = SphinxTestApp(
+        buildername, srcdir=srcdir, builddir=builddir, confoverrides=confoverrides, status=status,
+        warning=warning,
+    )  # fmt: skip
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return RootBuild(srcdir, Path(app.outdir), _ANSI.sub("", status.getvalue()),
+                     _ANSI.sub("", warning.getvalue()), app.env)  # fmt: skip
+
+
 def copy_project(dest: Path) -> Path:
     """Copy the project's sources (no build output, no venvs) to ``dest``."""
     shutil.copytree(ROOT, dest, ignore=IGNORED)
     return dest
 
 
-def sphinx_build(project: Path, builder: str, *extra: str) -> Build:
-    """Build the book in ``project`` the way `nox -s html` does (strict)."""
-    outdir = project / "_build" / builder
+def sphinx_build(
+    project: Path, builder: str, *extra: str, outdir: Path | None = None, env: dict[str, str] | None = None
+) -> Build:
+    """Build the book in ``project`` the way `nox -s html` does (strict: litreview.tools.build)."""
+    outdir = outdir or project / "_build" / builder
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-c", ".", "book", str(outdir),
-         "-b", builder, *extra],
-        cwd=project, capture_output=True, text=True, check=False,
+        build.command(builder, str(outdir), *extra), cwd=project, capture_output=True, text=True,
+        check=False, env=env,
     )  # fmt: skip
     return Build(outdir, proc.returncode, proc.stdout, proc.stderr)
 
@@ -51,3 +123,26 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def html_build(project_copy: Path) -> Build:
     """The HTML book built once per session from the project copy."""
     return sphinx_build(project_copy, "html")
+
+
+@pytest.fixture(scope="session")
+def epub_build(project_copy: Path) -> Build:
+    """The EPUB book built once per session from the project copy."""
+    return sphinx_build(project_copy, "epub")
+
+
+def build_pdf(project: Path, epoch: str = "1700000000") -> tuple[Build, subprocess.CompletedProcess[str]]:
+    """Build the PDF the way `nox -s pdf` does: strict sphinx-build, then litreview-editions' latexmk run."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+    latex = sphinx_build(project, "latex", env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "litreview.tools.editions", "pdf", str(latex.outdir)],
+        cwd=project, capture_output=True, text=True, check=False, env=env,
+    )  # fmt: skip
+    return latex, proc
+
+
+@pytest.fixture(scope="session")
+def pdf_build(project_copy: Path) -> tuple[Build, subprocess.CompletedProcess[str]]:
+    """The PDF book built once per session from the project copy (Sphinx's LaTeX, then latexmk)."""
+    return build_pdf(project_copy)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from pybtex.database import parse_file
-
-from conftest import Build, sphinx_build
 
 TOCTREE = re.compile(r"^```\{toctree\}[^\n]*\n(.*?)^```", re.M | re.S)
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
@@ -104,24 +100,6 @@ def cyrillic_titles(bib: Path) -> list[str]:
     data = parse_file(str(bib), bib_format="bibtex")
     titles = [e.fields.get("title", "").replace("{", "").replace("}", "") for e in data.entries.values()]
     return [t for t in titles if CYRILLIC.search(t)]
-
-
-def build_pdf(project: Path, epoch: str = "1700000000") -> tuple[Build, subprocess.CompletedProcess[str]]:
-    """Build the PDF the way `nox -s pdf` does: strict sphinx-build, then litreview.editions' latexmk run."""
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = epoch
-    try:
-        latex = sphinx_build(project, "latex")
-        proc = subprocess.run(
-            [sys.executable, "-m", "litreview.editions", "pdf", str(latex.outdir)],
-            cwd=project, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-    finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
-    return latex, proc
 
 
 def pdftotext(pdf: Path, *args: str) -> str:

@@ -6,7 +6,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from litreview.seedmeta import load_all
+from litreview.core.seeds import load_all
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"

@@ -2,33 +2,34 @@
 author-year citations in round brackets, titles as written (Cyrillic capitals kept), surname order
 with Ё filed as Е and "Élan" as E, and a chapter's Works cited in the order its article printed them.
 
-Fixture: tests/roots/test-bibstyle (the real refs.bib and seeds/ are copied in); expectations come
+Test root: tests/roots/test-bibstyle (the real refs.bib and seeds/ are copied in); expectations come
 from refs.bib, tests/roots/test-bibstyle/cyrillic.bib and the seed metadata.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import shutil
-import subprocess
-import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-import pybtex.plugin
 import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import BibliographyData, Entry, Person, parse_file
 from pybtex.richtext import Text
 
-from litreview.bibstyle import PrintedSortingStyle, entry_date, entry_year, printed_rank, sort_text
-from litreview.seedmeta import load_all
+from conftest import build_root, copy_root
+from litreview.bibstyle.nodes import entry_date
+from litreview.bibstyle.sorting import PrintedSortingStyle, sort_text
+from litreview.core.bib import year as entry_year
+from litreview.core.seeds import load_all
+from litreview.sphinxext.printedorder import printed_rank
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "roots" / "test-bibstyle"
 BIB = ROOT / "refs.bib"
-CYRILLIC_BIB = FIXTURE / "cyrillic.bib"
+CYRILLIC_BIB = ROOT / "tests" / "roots" / "test-bibstyle" / "cyrillic.bib"
 
 
 @dataclass(frozen=True)
@@ -43,21 +44,12 @@ class Book:
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
-    src = tmp_path_factory.mktemp("bibstyle") / "book"
-    shutil.copytree(FIXTURE, src)
+    src = copy_root("bibstyle", tmp_path_factory.mktemp("bibstyle") / "book")
     shutil.copy(BIB, src / "refs.bib")
     shutil.copytree(ROOT / "seeds", src / "seeds")
-    out = src / "_build" / "html"
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-b", "html", str(src), str(out)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-
-    def page(name: str) -> BeautifulSoup:
-        return BeautifulSoup((out / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
-
-    return Book(page("index"), page("printed"), page("references"), proc.stdout + proc.stderr)
+    build = build_root(src)
+    return Book(build.page("index.html"), build.page("printed.html"), build.page("references.html"),
+                build.status + build.warnings)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -282,7 +274,7 @@ def test_year_and_date_are_read_from_either_field():
 
 def test_printed_rank_follows_the_seed_metadata():
     metas = load_all(ROOT / "seeds")
-    rank = printed_rank(ROOT / "seeds")
+    rank = printed_rank(metas)
     expected = [key for meta in metas for ref in meta.references for key in ref.keys]
     assert sorted(rank, key=rank.get) == expected
 
@@ -296,9 +288,13 @@ def test_printed_sorting_puts_ranked_works_first_and_keeps_citation_order_for_th
         entries.append(Entry("misc"))
         entries[-1].key = key
     assert [e.key for e in Ranked().sort(entries)] == ["first", "second", "unranked1", "unranked2"]
-    # the entry point alone (no seeds bound) keeps the order of citation
-    plain_style = pybtex.plugin.find_plugin("pybtex.style.sorting", "litreview_printed")
-    assert [e.key for e in plain_style().sort(entries)] in (
-        ["unranked1", "second", "unranked2", "first"],
-        ["first", "second", "unranked1", "unranked2"],  # bound to the seeds by an earlier build
-    )
+
+
+def test_the_printed_sorting_entry_point_alone_keeps_the_order_of_citation():
+    """As installed (before any build binds it to the seeds), the plugin ranks nothing."""
+    (point,) = importlib.metadata.entry_points(group="pybtex.style.sorting", name="litreview_printed")
+    entries = []
+    for key in ("unranked1", "second", "unranked2", "first"):
+        entries.append(Entry("misc"))
+        entries[-1].key = key
+    assert [e.key for e in point.load()().sort(entries)] == ["unranked1", "second", "unranked2", "first"]

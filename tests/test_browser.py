@@ -11,9 +11,6 @@ import itertools
 import os
 import posixpath
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -36,9 +33,8 @@ from browser_support import (
     page_url,
     serve,
 )
-from conftest import ROOT, Build, sphinx_build
-from editions_support import build_pdf
-from litreview.editions import EDITIONS
+from conftest import ROOT, Build, build_root, copy_root, sphinx_build
+from litreview.core.editions import EDITIONS
 
 FIXTURE_ROOT = ROOT / "tests" / "roots" / "test-citepopover"
 FRI_CHAPTER = "articles/fri-learning-for-freedom"
@@ -466,29 +462,20 @@ def test_phone_no_horizontal_scrolling_and_the_menu_opens(
 
 
 @pytest.fixture(scope="session")
-def book_with_editions(project_copy: Path, book: Book) -> Book:
+def book_with_editions(project_copy: Path, book: Book, pdf_build: tuple, epub_build: Build) -> Book:
     """The HTML book built after the PDF and EPUB (it links only the editions that exist).
 
-    Reuses editions another test already built in the project copy; builds the missing ones the
-    way `nox -s pdf` / `nox -s epub` do. The HTML goes to its own folder, beside the plain build.
+    The editions are the session's shared builds of the project copy; the HTML goes to its own
+    folder, beside the plain build.
     """
+    latex, proc = pdf_build
+    assert latex.returncode == 0 and proc.returncode == 0, f"the PDF does not build:\n{proc.stderr}"
+    assert epub_build.returncode == 0, f"the EPUB does not build:\n{epub_build.stderr[-4000:]}"
     for label, path in EDITIONS.items():
-        if (project_copy / path).is_file():
-            continue
-        if label == "PDF":
-            latex, proc = build_pdf(project_copy)
-            assert latex.returncode == 0 and proc.returncode == 0, f"the PDF does not build:\n{proc.stderr}"
-        else:
-            epub = sphinx_build(project_copy, "epub")
-            assert epub.returncode == 0, f"the EPUB does not build:\n{epub.stderr[-4000:]}"
         assert (project_copy / path).is_file(), f"the {label} edition is not at {path}"
-    outdir = project_copy / "_build" / "html-editions"
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-c", ".", "book", str(outdir)],
-        cwd=project_copy, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return Book(project_copy, outdir)
+    html = sphinx_build(project_copy, "html", outdir=project_copy / "_build" / "html-editions")
+    assert html.returncode == 0, html.stderr[-4000:]
+    return Book(project_copy, html.outdir)
 
 
 @pytest.mark.slow
@@ -598,16 +585,12 @@ def test_headings_do_not_skip_levels_and_images_have_alt_text(page: Page, site: 
 
 @pytest.fixture(scope="module")
 def fixture_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tests/roots/test-citepopover built with the basic theme (a strict build)."""
-    src = tmp_path_factory.mktemp("citepopover") / "src"
-    shutil.copytree(FIXTURE_ROOT, src)
-    out = src.parent / "html"
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-b", "html", str(src), str(out)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    return out
+    """tests/roots/test-citepopover built with the basic theme (no warning allowed)."""
+    build = build_root(
+        copy_root("citepopover", tmp_path_factory.mktemp("citepopover") / "src"), nitpicky=True
+    )
+    assert build.warnings == ""
+    return build.outdir
 
 
 def fixture_soup(out: Path, name: str) -> BeautifulSoup:

@@ -16,8 +16,9 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from conftest import ROOT, Build, copy_project, sphinx_build
-from litreview.convert import DUPLICATE, article_paragraphs, prepare
-from litreview.seedmeta import SeedMeta, load_all, load_seed_meta
+from litreview.chapters.prepare import DUPLICATE, prepare
+from litreview.chapters.render import article_paragraphs
+from litreview.core.seeds import SeedMeta, load_all, load_seed_meta
 
 METAS = load_all(ROOT / "seeds")
 SIXTH = Path(__file__).parent / "fixtures" / "sixth-seed"
@@ -208,7 +209,7 @@ def test_adding_a_sixth_article(tmp_path: Path) -> None:
     with (project / "refs.bib").open("a", encoding="utf-8") as bib:
         bib.write((SIXTH / "refs-entries.bib").read_text(encoding="utf-8"))
     proc = subprocess.run(
-        [sys.executable, "-m", "litreview.convert"], cwd=project, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "litreview.chapters"], cwd=project, capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0, proc.stderr
     meta = load_seed_meta(project / "seeds" / "005_sixth-article.toml")

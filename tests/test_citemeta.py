@@ -28,26 +28,26 @@ from citing_support import (
     page,
     plain,
 )
-from conftest import ROOT, Build
-from litreview.seedmeta import load_all
+from conftest import ROOT, Build, RootBuild
+from litreview.core.seeds import load_all
 
 BASE = "https://books.example.org/citing/"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture(scope="module")
-def plain_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The citing fixture book built with no public base URL."""
+def plain_build(tmp_path_factory: pytest.TempPathFactory) -> RootBuild:
+    """The citing test root built with no public base URL."""
     build = build_fixture(tmp_path_factory.mktemp("citemeta") / "book")
-    assert build.returncode == 0, build.stderr
+    assert build.warnings == ""
     return build
 
 
 @pytest.fixture(scope="module")
-def based_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The citing fixture book built with BOOK_BASEURL set (its conf.py reads it, as the book's does)."""
+def based_build(tmp_path_factory: pytest.TempPathFactory) -> RootBuild:
+    """The citing test root built with a public base URL (html_baseurl, as BOOK_BASEURL sets the book's)."""
     build = build_fixture(tmp_path_factory.mktemp("citemeta-base") / "book", base_url=BASE)
-    assert build.returncode == 0, build.stderr
+    assert build.warnings == ""
     return build
 
 
@@ -102,15 +102,15 @@ def assert_describes_the_original(soup: BeautifulSoup, project: Path, key: str) 
 # -- the fixture book: behaviour, including cases the real book lacks (persons with particles).
 
 
-def test_front_page_describes_the_book(plain_build: Build) -> None:
-    project = plain_build.outdir.parents[1]
+def test_front_page_describes_the_book(plain_build: RootBuild) -> None:
+    project = plain_build.srcdir
     soup = page(plain_build, "index.html")
     assert_describes_the_book(soup, project, cff(project)["title"])
     assert metas(soup, "citation_inbook_title") == []  # the front page IS the book
 
 
-def test_review_page_is_a_chapter_of_the_book(plain_build: Build) -> None:
-    project = plain_build.outdir.parents[1]
+def test_review_page_is_a_chapter_of_the_book(plain_build: RootBuild) -> None:
+    project = plain_build.srcdir
     soup = page(plain_build, "review/overview.html")
     title = soup.find("h1").get_text().strip("#¶ \n")
     assert_describes_the_book(soup, project, title)
@@ -118,18 +118,18 @@ def test_review_page_is_a_chapter_of_the_book(plain_build: Build) -> None:
 
 
 @pytest.mark.parametrize(("name", "key"), [("writer-essay", "writer2021essay"), ("anon-post", "anonndpost")])
-def test_article_chapter_describes_the_original(plain_build: Build, name: str, key: str) -> None:
-    project = plain_build.outdir.parents[1]
+def test_article_chapter_describes_the_original(plain_build: RootBuild, name: str, key: str) -> None:
+    project = plain_build.srcdir
     soup = page(plain_build, f"articles/{name}.html")
     assert_describes_the_original(soup, project, key)
 
 
-def test_no_byline_chapter_has_no_author(plain_build: Build) -> None:
+def test_no_byline_chapter_has_no_author(plain_build: RootBuild) -> None:
     soup = page(plain_build, "articles/anon-post.html")
     assert metas(soup, "citation_author") == [] and metas(soup, "DC.creator") == []
 
 
-def test_without_base_url_nothing_absolute_is_invented(plain_build: Build) -> None:
+def test_without_base_url_nothing_absolute_is_invented(plain_build: RootBuild) -> None:
     assert not (plain_build.outdir / "sitemap.xml").exists()
     for html in plain_build.outdir.rglob("*.html"):
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
@@ -140,7 +140,7 @@ def test_without_base_url_nothing_absolute_is_invented(plain_build: Build) -> No
             assert not [c for c in contents if "://" in c], html
 
 
-def test_with_base_url_pages_have_opengraph_and_a_sitemap(based_build: Build) -> None:
+def test_with_base_url_pages_have_opengraph_and_a_sitemap(based_build: RootBuild) -> None:
     soup = page(based_build, "review/overview.html")
     assert og(soup, "og:url") == [BASE + "review/overview.html"]
     assert og(soup, "og:title") == [soup.find("h1").get_text().strip("#¶ \n")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -13,15 +14,18 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, sphinx_build
-from litreview.convert import article_paragraphs, escape, generate, prepare
-from litreview.seedmeta import load_all, load_seed_meta, read_seed_lines
+from litreview.chapters.cli import generate
+from litreview.chapters.escape import escape
+from litreview.chapters.prepare import prepare
+from litreview.chapters.render import article_paragraphs
+from litreview.core.seeds import load_all, load_seed_meta, read_seed_lines
 
 ESCAPING_ROOT = Path(__file__).parent / "roots" / "test-seed-escaping"
 
 
 def run_convert(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "litreview.convert", "--root", str(root), *args],
+        [sys.executable, "-m", "litreview.chapters", "--root", str(root), *args],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
 
@@ -157,16 +161,34 @@ def test_check_fails_with_a_diff_after_tampering(project: Path) -> None:
     chapter.write_text(text.replace(sentence, "We call it a principle of detachment."), encoding="utf-8")
     proc = run_convert(project, "--check")
     assert proc.returncode == 1
-    assert "--- a/book/articles/stafeev-community-networking.md" in proc.stdout
-    assert f"+{''}" in proc.stdout and sentence in proc.stdout
-    assert "-" in proc.stdout and "principle of detachment" in proc.stdout
+    diff = proc.stdout.splitlines()
+    assert "--- a/book/articles/stafeev-community-networking.md" in diff
+    removed = [line for line in diff if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in diff if line.startswith("+") and not line.startswith("+++")]
+    assert any("principle of detachment" in line for line in removed)  # the committed (tampered) text
+    assert any(sentence in line for line in added)  # what the seed makes
+    assert not any("principle of detachment" in line for line in added)
     assert chapter.read_text(encoding="utf-8") != text  # --check writes nothing
 
 
-def test_same_input_same_bytes(project: Path) -> None:
-    first = generate(project)
-    assert generate(project) == first
-    assert all(text.endswith("\n") for text in first.values())
+GENERATED_DIGEST = (
+    "import hashlib, sys; from pathlib import Path; from litreview.chapters.cli import generate; "
+    "files = generate(Path(sys.argv[1])); "
+    "print(hashlib.sha256(repr(sorted((str(p), t) for p, t in files.items())).encode()).hexdigest())"
+)
+
+
+def test_same_input_same_bytes_in_two_processes(project: Path) -> None:
+    """Two interpreters (each with its own hash seed) make the same chapters, byte for byte."""
+    digests = set()
+    for seed in ("1", "2"):
+        proc = subprocess.run(
+            [sys.executable, "-c", GENERATED_DIGEST, str(project)], capture_output=True, text=True,
+            check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+        )  # fmt: skip
+        digests.add(proc.stdout.strip())
+    assert len(digests) == 1
+    assert all(text.endswith("\n") for text in generate(project).values())
 
 
 def test_hand_written_text_survives(project: Path) -> None:

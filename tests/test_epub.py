@@ -11,18 +11,14 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import Build, sphinx_build
+from conftest import Build
 from editions_support import normal, pages_in_order
-from litreview.bookinfo import load_book_info
-from litreview.editions import FILE_STEM, epub_safe_svg
+from litreview.core.book import load_book
+from litreview.core.editions import FILE_STEM
+from litreview.sphinxext.editions import epub_safe_svg
 
 DC = "http://purl.org/dc/elements/1.1/"
 OPF = "http://www.idpf.org/2007/opf"
-
-
-@pytest.fixture(scope="session")
-def epub_build(project_copy: Path) -> Build:
-    return sphinx_build(project_copy, "epub")
 
 
 @pytest.mark.slow
@@ -34,7 +30,7 @@ def test_epub_builds_strictly_at_its_stable_path(epub_build: Build) -> None:
 @pytest.mark.slow
 def test_epubcheck_reports_no_errors(epub_build: Build) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "litreview.editions", "epubcheck", str(epub_build.outdir)],
+        [sys.executable, "-m", "litreview.tools.editions", "epubcheck", str(epub_build.outdir)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
@@ -49,12 +45,12 @@ def opf(epub: Path) -> ElementTree.Element:
 
 @pytest.mark.slow
 def test_epub_metadata_comes_from_citation_cff(epub_build: Build, project_copy: Path) -> None:
-    info = load_book_info(project_copy / "CITATION.cff")
+    info = load_book(project_copy / "CITATION.cff")
     meta = opf(epub_build.outdir / f"{FILE_STEM}.epub")
     assert meta.findtext(f".//{{{DC}}}title") == info.title
     assert meta.findtext(f".//{{{DC}}}language") == "en"
     creators = meta.findtext(f".//{{{DC}}}creator")
-    assert all(editor in creators for editor in info.editors)
+    assert all(editor in creators for editor in info.editor_names)
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from bs4 import BeautifulSoup
 
-from litreview.seedmeta import load_all
+from litreview.core.seeds import load_all
 from review_support import BOOK, GLOSSARY, ROOT, cited_keys, seed_texts
 
 ARTICLE_KEYS = {m.key for m in load_all(ROOT / "seeds")}

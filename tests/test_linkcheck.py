@@ -21,10 +21,10 @@ import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import parse_file
 
-from litreview import linkcheck
+from conftest import ROOTS, build_root
+from litreview.tools import linkcheck
 
 ROOT = Path(__file__).resolve().parents[1]
-ROOTS = Path(__file__).parent / "roots"
 CONF = runpy.run_path(str(ROOT / "conf.py"))  # the project's real settings, as Sphinx reads them
 FIXTURE_ORIGIN = "http://linkcheck.test"  # rewritten to the live server by the fixture books' conf.py
 HANG_GUARD = 300  # seconds: only stops a hung test run; no test asserts a duration
@@ -112,23 +112,22 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def build_html(case: str, outdir: Path) -> Path:
-    """Build the fixture book ``tests/roots/test-<case>`` as HTML, strictly, into ``outdir``."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-n", "-W", "-b", "html", ROOTS / f"test-{case}", outdir],
-        capture_output=True, text=True, check=False, timeout=HANG_GUARD,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    return outdir
+def build_html(case: str, tmp: Path) -> tuple[Path, Path]:
+    """Build the test root ``tests/roots/test-<case>`` as HTML into ``tmp`` (no warning allowed).
+
+    Built where it lies (its conf.py reads the project's linkcheck settings by relative path)."""
+    build = build_root(ROOTS / f"test-{case}", builddir=tmp / "build", nitpicky=True)
+    assert build.warnings == ""
+    return build.srcdir, build.outdir
 
 
 def run_linkcheck(case: str, tmp: Path, *args: str, origin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run `python -m litreview.linkcheck` on a fixture book the way `nox -s linkcheck` runs it on ours."""
-    html = build_html(case, tmp / "html")
-    source = ROOTS / f"test-{case}"
+    """Run `litreview-linkcheck` on a test root the way `nox -s linkcheck` runs it on ours."""
+    source, html = build_html(case, tmp)
     env = {**os.environ, "LINKCHECK_TEST_ORIGIN": origin}
     return subprocess.run(
-        [sys.executable, "-m", "litreview.linkcheck", "--html", str(html), "--out", str(tmp / "linkcheck"),
+        [sys.executable, "-m", "litreview.tools.linkcheck", "--html", str(html),
+         "--out", str(tmp / "linkcheck"),
          "--source", str(source), "--confdir", str(source), *args],
         capture_output=True, text=True, check=False, env=env, timeout=HANG_GUARD,
     )  # fmt: skip
@@ -143,7 +142,7 @@ def fixture_links(case: str) -> list[str]:
 
 
 def test_internal_checker_finds_the_broken_href_and_the_missing_anchor(tmp_path: Path):
-    html = build_html("internal-links", tmp_path / "html")
+    _, html = build_html("internal-links", tmp_path)
     report = linkcheck.check_internal(html)
     index = (html / "index.html").read_text(encoding="utf-8")
     line = {
@@ -164,7 +163,8 @@ def test_internal_checker_finds_the_broken_href_and_the_missing_anchor(tmp_path:
 
 def test_internal_links_with_no_built_html_say_what_to_do(tmp_path: Path):
     proc = subprocess.run(
-        [sys.executable, "-m", "litreview.linkcheck", "--html", str(tmp_path / "nothing"), "--internal-only"],
+        [sys.executable, "-m", "litreview.tools.linkcheck", "--html", str(tmp_path / "nothing"),
+         "--internal-only"],
         capture_output=True, text=True, check=False, timeout=HANG_GUARD,
     )  # fmt: skip
     assert proc.returncode == linkcheck.EXIT_CANNOT_RUN == 2

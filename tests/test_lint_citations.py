@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from litreview import lint_citations as lc
+from litreview.tools import citations as lc
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "citations"
@@ -34,7 +34,7 @@ def found(rule: lc.Rule, case: str) -> list[tuple[str, int, str]]:
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "litreview.lint_citations", *args],
+        [sys.executable, "-m", "litreview.tools.citations", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -84,12 +84,16 @@ def test_uncited_entry_and_bibliography_all_does_not_cite():
     ]
 
 
-def test_seed_reference_mapping_to_no_entry():
-    seed = FIXTURES / "unmapped-seed-reference" / "seeds" / "000_tiny.txt"
+def test_seed_reference_mapping_to_no_entry_is_reported_at_its_toml_line():
+    toml = FIXTURES / "unmapped-seed-reference" / "seeds" / "000_tiny.toml"
+    second_reference = [
+        n for n, line in enumerate(toml.read_text().splitlines(), 1) if line == "[[references]]"
+    ][1]
     assert found(lc.check_seed_references, "unmapped-seed-reference") == [
-        ("seeds/000_tiny.toml", 1, "C003"),  # the article's own key is not in refs.bib either
-        ("seeds/000_tiny.txt", line_of(seed, "Ref two"), "C003"),
+        ("seeds/000_tiny.toml", line_of(toml, "key = "), "C003"),  # the article's own key is not in refs.bib
+        ("seeds/000_tiny.toml", second_reference, "C003"),  # the [[references]] table naming ghost2018work
     ]
+    assert line_of(toml, "key = ") != 1  # the line of the key itself, not the file's first line
 
 
 def test_duplicate_key():

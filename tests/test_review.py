@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import parse_file
 
-from litreview.convert import article_paragraphs
-from litreview.seedmeta import load_all
+from litreview.chapters.render import article_paragraphs
+from litreview.core.seeds import load_all
 from review_support import (
     BOOK,
     GLOSSARY,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from litreview import sysdeps
-from litreview.errors import SystemPackagesError
+from litreview.core.errors import SystemPackagesError
+from litreview.tools import sysdeps
 
 
 def test_project_list_parses_and_names_each_package_once() -> None:
@@ -43,7 +43,7 @@ def test_cli_exit_code_when_all_present(tmp_path: Path) -> None:
     listing = tmp_path / "packages.txt"
     listing.write_text("shell /bin/sh\n", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "litreview.sysdeps", "--list", str(listing), "--check-only"],
+        [sys.executable, "-m", "litreview.tools.sysdeps", "--list", str(listing), "--check-only"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 0

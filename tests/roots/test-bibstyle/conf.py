@@ -2,7 +2,7 @@
 the invented Cyrillic names of cyrillic.bib."""
 
 project = "bibstyle fixture"
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "litreview.bibstyle"]
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "litreview.sphinxext.printedorder"]
 exclude_patterns = ["_build"]
 nitpicky = True
 

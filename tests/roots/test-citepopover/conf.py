@@ -1,7 +1,7 @@
-"""A tiny book for the citation popover and lang="ru" extension (litreview.citepopover)."""
+"""A tiny book for the citation popover and lang="ru" extension (litreview.sphinxext.citepopover)."""
 
 project = "Popover fixture"
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "litreview.citepopover"]
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "litreview.sphinxext.citepopover"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_encoding = "utf-8"
 bibtex_reference_style = "author_year"

@@ -1,25 +1,25 @@
 """A small book for the citing extensions: how-to-cite, page metadata, cited-in, downloads."""
 
-import os
 from pathlib import Path
 
-from litreview.bookinfo import load_book_info
+from litreview.core.book import load_book
 
-BOOK = load_book_info(Path(__file__).parent / "CITATION.cff")
+BOOK = load_book(Path(__file__).parent / "CITATION.cff")
 project = BOOK.title
-author = ", ".join(BOOK.editors)
+author = ", ".join(BOOK.editor_names)
 language = "en"
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
-    "litreview.howtocite",
-    "litreview.citemeta",
-    "litreview.citedin",
-    "litreview.exports",
+    "litreview.sphinxext.howtocite",
+    "litreview.sphinxext.citemeta",
+    "litreview.sphinxext.citedin",
+    "litreview.sphinxext.exports",
 ]
 myst_enable_extensions = ["colon_fence"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_encoding = "utf-8"
 bibtex_reference_style = "author_year"
 bibtex_cite_id = "cite-{key}"
-html_baseurl = os.environ.get("BOOK_BASEURL", "")
+exclude_patterns = ["_build"]
+html_baseurl = ""  # the tests set it (confoverrides) to check absolute links

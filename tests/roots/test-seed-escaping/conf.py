@@ -1,6 +1,11 @@
 """A tiny book for the converter's escaping tests: two hostile seeds, their chapters, a bibliography."""
 
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "litreview.seedcite", "litreview.howtocite"]
+extensions = [
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+    "litreview.sphinxext.seedcite",
+    "litreview.sphinxext.howtocite",
+]
 exclude_patterns = ["_build"]
 nitpicky = True
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "attrs_block", "substitution"]

@@ -1,0 +1,1 @@
+"""``litreview-bench`` (``nox -s bench``): build times against two floors, at scale."""

@@ -1,0 +1,1 @@
+"""A raw seed (``seeds/NNN_*.txt``) and its metadata (``.toml``) → a faithful MyST chapter."""

@@ -1,0 +1,462 @@
+"""A prepared seed rendered as a MyST chapter: head, "About this edition", body, notes, works cited.
+
+The chapter's generated regions are built here (:func:`build_chapter`); :mod:`litreview.chapters.regions`
+puts them into the chapter file, keeping what the editors wrote outside them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it.tree import SyntaxTreeNode
+from pybtex.database import BibliographyData
+
+from litreview.chapters.escape import Piece, escape, fix_line_start, join_pieces, seedcite, text_piece
+from litreview.chapters.markdown import MD, SAFE_HREF, inline_md, inline_nodes
+from litreview.chapters.prepare import DUPLICATE, Line, Prepared, err, prepare, quote
+from litreview.core import bib
+from litreview.core.errors import ConvertError
+from litreview.core.names import prose_list
+from litreview.core.seeds import SeedMeta
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of a part: its MyST, and its plain-text paragraphs (for article_paragraphs)."""
+
+    myst: str
+    plain: tuple[str, ...] = ()
+
+
+def bibliography_directive(keys: list[str]) -> str:
+    """The {bibliography} block closing every chapter: the works this article cites, in printed order.
+
+    The filter names the article's own references, so a work that only our summary on the page
+    cites (the article itself, another chapter) is not listed as cited by the article.
+    """
+    wanted = ", ".join(f'"{key.lower()}"' for key in keys)
+    return f"```{{bibliography}}\n:list: bullet\n:filter: key in {{{wanted}}}\n:style: litreview_printed\n```"
+
+
+class Renderer:
+    """Renders the parts of one prepared seed as MyST blocks."""
+
+    def __init__(self, prep: Prepared):
+        self.prep = prep
+        self.meta = prep.meta
+        refs = self.meta.references
+        part = self.meta.part("references")
+        self.bracket_labels = (
+            {r.printed: r.keys for r in refs if r.printed}
+            if part is not None and "label" in re.compile(part.item_pattern or "x").groupindex
+            else {}
+        )
+        self.markers = self._locate_markers()
+
+    # inline ------------------------------------------------------------------------------------------
+
+    def _locate_markers(self) -> dict[int, list[tuple[int, int, int]]]:
+        """Seed line -> [(start, end, note)] of the glued note markers declared in the metadata."""
+        found: dict[int, list[tuple[int, int, int]]] = {}
+        notes = {r.note for r in self.meta.references if r.note is not None}
+        for marker in self.meta.markers:
+            needle = marker.after + marker.printed
+            hits = [
+                (ln.no, m.start())
+                for ln in self.prep.parts.get("body", [])
+                for m in re.finditer(re.escape(needle), ln.text)
+                if not ln.text[m.end() : m.end() + 1].isdigit()
+            ]
+            if len(hits) != 1:
+                raise err(
+                    self.meta, f"note marker {needle!r} is in the body {len(hits)} time(s), expected 1",
+                    marker.toml_line, toml=True,
+                )  # fmt: skip
+            if marker.note not in notes:
+                raise err(
+                    self.meta, f"note marker {needle!r}: no note {marker.note}", marker.toml_line, toml=True
+                )
+            no, pos = hits[0]
+            start = pos + len(marker.after)
+            found.setdefault(no, []).append((start, start + len(marker.printed), marker.note))
+        return found
+
+    def text_pieces(self, raw: str) -> list[Piece]:
+        """Plain text with the article's printed reference markers ([5], [4-6]) as {seedcite}."""
+        if not self.bracket_labels:
+            return [text_piece(raw)]
+        out: list[Piece] = []
+        pos = 0
+        for m in re.finditer(r"\[(\d+(?:\s*[-–,]\s*\d+)*)\]", raw):
+            keys = self._marker_keys(m.group(1))
+            if keys is None:
+                continue
+            out.append(text_piece(raw[pos : m.start()]))
+            out.append(Piece(seedcite(m.group(0), keys), m.group(0)))
+            pos = m.end()
+        out.append(text_piece(raw[pos:]))
+        return [p for p in out if p.myst]
+
+    def _marker_keys(self, inside: str) -> list[str] | None:
+        labels: list[str] = []
+        for chunk in re.split(r"\s*,\s*", inside):
+            bounds = re.split(r"\s*[-–]\s*", chunk)
+            if len(bounds) == 2 and int(bounds[0]) < int(bounds[1]):
+                labels.extend(str(n) for n in range(int(bounds[0]), int(bounds[1]) + 1))
+            elif len(bounds) == 1:
+                labels.append(bounds[0])
+            else:
+                return None
+        if not all(label in self.bracket_labels for label in labels):
+            return None
+        return [k for label in labels for k in self.bracket_labels[label]]
+
+    def line_inline(self, ln: Line) -> Piece:
+        """One line of a plain-text seed as inline content (note markers become footnote refs)."""
+        text = ln.text.strip()
+        pieces: list[Piece] = []
+        pos = 0
+        for start, end, note in sorted(self.markers.get(ln.no, [])):
+            pieces.extend(self.text_pieces(text[pos:start]))
+            pieces.append(Piece(f"[^{note}]", ""))
+            pos = end
+        pieces.extend(self.text_pieces(text[pos:]))
+        return join_pieces(pieces)
+
+    def md_inline(self, text: str) -> Piece:
+        return inline_md(MD.parseInline(text.strip())[0].children or [], self.text_pieces)
+
+    # blocks ------------------------------------------------------------------------------------------
+
+    def blocks(self, kind: str, skip_heading: bool = False) -> list[Block]:
+        lines = self.prep.parts.get(kind, [])
+        if skip_heading:
+            first = next(i for i, ln in enumerate(lines) if ln.text.strip())
+            lines = lines[first + 1 :]
+        if self.meta.format == "markdown":
+            return self._md_blocks(lines)
+        return self._text_blocks(lines, kind)
+
+    def _text_blocks(self, lines: list[Line], kind: str) -> list[Block]:
+        out: list[Block] = []
+        headings = set(self.meta.headings) if kind == "body" else set()
+        list_ranges = self._list_ranges(lines) if kind == "body" else {}
+        seen_headings: set[str] = set()
+        i = 0
+        while i < len(lines):
+            ln = lines[i]
+            text = ln.text.strip()
+            if not text:
+                i += 1
+                continue
+            if ln.no in list_ranges:
+                end_no, ordered = list_ranges[ln.no]
+                items: list[tuple[str, Piece]] = []
+                while i < len(lines) and lines[i].no <= end_no:
+                    if lines[i].text.strip():
+                        items.append(self._text_item(lines[i], ordered))
+                    i += 1
+                out.append(
+                    Block(
+                        "\n".join(f"{mark} {p.myst}" for mark, p in items), tuple(p.plain for _, p in items)
+                    )
+                )
+                continue
+            piece = self.line_inline(ln)
+            if text in headings:
+                seen_headings.add(text)
+                out.append(Block(f"## {piece.myst}", (piece.plain,)))
+            else:
+                out.append(Block(fix_line_start(piece.myst), (piece.plain,)))
+            i += 1
+        missing = headings - seen_headings
+        if missing:
+            raise err(self.meta, f"heading(s) not found in the body: {sorted(missing)}", 1, toml=True)
+        return out
+
+    def _list_ranges(self, lines: list[Line]) -> dict[int, tuple[int, bool]]:
+        ranges: dict[int, tuple[int, bool]] = {}
+        for spec in self.meta.lists:
+            starts = [ln.no for ln in lines if ln.text.strip().startswith(spec.start)]
+            ends = [ln.no for ln in lines if ln.text.strip().startswith(spec.end)]
+            if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
+                message = "list: start/end marker not found exactly once, in order"
+                raise err(self.meta, message, spec.toml_line, toml=True)
+            ranges[starts[0]] = (ends[0], spec.ordered)
+        return ranges
+
+    def _text_item(self, ln: Line, ordered: bool) -> tuple[str, Piece]:
+        pattern = r"^\s*(\d{1,9})[.)]\s+(.*)$" if ordered else r"^\s*[-*+•]\s+(.*)$"
+        m = re.match(pattern, ln.text)
+        if m is None:
+            raise err(self.meta, "list item without a list marker", ln.no)
+        rest = m.group(m.lastindex or 1)
+        piece = self.line_inline(Line(ln.no, rest))
+        return (f"{m.group(1)}." if ordered else "-"), Piece(fix_line_start(piece.myst), piece.plain)
+
+    def _md_blocks(self, lines: list[Line]) -> list[Block]:
+        source = "\n".join(ln.text for ln in lines)
+        numbers = [ln.no for ln in lines]
+        tree = SyntaxTreeNode(MD.parse(source))
+        out: list[Block] = []
+        for node in tree.children:
+            first_no = numbers[node.map[0]] if node.map else 0
+            if first_no in self.prep.figures:
+                out.append(Block(self._figure_note(self.prep.figures[first_no])))
+            out.append(self._md_block(node, numbers))
+        return out
+
+    def _md_block(self, node: SyntaxTreeNode, numbers: list[int]) -> Block:
+        if node.type == "heading":
+            level = int(node.tag[1])
+            piece = self.md_inline_node(node)
+            if level < 2:
+                raise err(self.meta, "level-1 heading inside the article (declare a heading-level repair)",
+                           numbers[node.map[0]] if node.map else None)  # fmt: skip
+            return Block(f"{'#' * level} {piece.myst}", (piece.plain,))
+        if node.type == "paragraph":
+            piece = self.md_inline_node(node)
+            return Block(fix_line_start(piece.myst), (piece.plain,))
+        if node.type in ("bullet_list", "ordered_list"):
+            return self._md_list(node, numbers)
+        # not whitelisted: its source lines, as literal text
+        start, end = node.map or (0, 0)
+        text = " ".join(self.prep.lines[numbers[k] - 1].strip() for k in range(start, end))
+        return Block(fix_line_start(escape(text)), (text,))
+
+    def md_inline_node(self, node: SyntaxTreeNode) -> Piece:
+        inline = node.children[0] if node.children else None
+        if inline is None:
+            return Piece("", "")
+        return inline_nodes(inline.children, self.text_pieces)
+
+    def _md_list(self, node: SyntaxTreeNode, numbers: list[int]) -> Block:
+        ordered = node.type == "ordered_list"
+        start = int(node.attrs.get("start", 1) or 1)
+        tight = any(
+            child.type == "paragraph" and child.nester_tokens.opening.hidden
+            for item in node.children
+            for child in item.children
+        )
+        items: list[str] = []
+        plain: list[str] = []
+        for k, item in enumerate(node.children):
+            mark = f"{start + k}." if ordered else "-"
+            inner = [self._md_block(child, numbers) for child in item.children]
+            body = ("\n" if tight else "\n\n").join(b.myst for b in inner)
+            pad = " " * (len(mark) + 1)
+            lines = body.split("\n")
+            items.append("\n".join([f"{mark} {lines[0]}"] + [pad + ln if ln else "" for ln in lines[1:]]))
+            plain.extend(p for b in inner for p in b.plain)
+        return Block(("\n" if tight else "\n\n").join(items), tuple(plain))
+
+    def _figure_note(self, what: str) -> str:
+        return (
+            ":::{admonition} Figure not received\n:class: missing-figure\n\n"
+            f"The text we received prints the caption of {escape(what)}, below, but not the figure itself, "
+            "so no image is shown here.\n:::"
+        )
+
+    # parts ---------------------------------------------------------------------------------------------
+
+    def references(self) -> list[str]:
+        """The article's reference list as printed, each item linked with {seedcite}."""
+        out = []
+        for ref in self.meta.references:
+            if ref.printed:
+                label = f"[{ref.printed}]" if self.meta.part("notes") else f"{ref.printed}."
+                rest = self.md_inline(ref.text) if self.meta.format == "markdown" else text_piece(ref.text)
+                item = f"{seedcite(label, ref.keys)} {rest.myst}"
+            else:
+                item = seedcite(ref.text, ref.keys)
+            out.append(f"[^{ref.note}]: {item}" if ref.note is not None else item)
+        return out
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """The article's own facts, read from its refs.bib entry (their one home)."""
+
+    title: str
+    authors: tuple[str, ...]
+    venue: str
+    venue_is_journal: bool
+    date: str
+    url: str
+
+
+def article_facts(meta: SeedMeta, data: BibliographyData) -> ArticleFacts:
+    """Title, byline, venue, date and address of the article, from its refs.bib entry."""
+    entry = data.entries.get(meta.key)
+    if entry is None:
+        raise ConvertError(f"key {meta.key!r} is not in refs.bib", meta.toml_path, meta.line_of("key"))
+    title = bib.field_text(entry, "title")
+    if not title:
+        raise ConvertError(f"refs.bib entry {meta.key!r} has no title", meta.toml_path, meta.line_of("key"))
+    venue_field = next(
+        (k for k in ("journal", "journaltitle", "organization", "publisher") if entry.fields.get(k)), ""
+    )
+    url = bib.raw_field(entry, "url")
+    return ArticleFacts(
+        title=title,
+        authors=tuple(n.display for n in bib.people(entry, "author")),
+        venue=bib.field_text(entry, venue_field) if venue_field else "",
+        venue_is_journal=venue_field in ("journal", "journaltitle"),
+        date=bib.date_text(entry) or "",
+        url=url if SAFE_HREF.match(url) else "",
+    )
+
+
+def render_head(meta: SeedMeta, facts: ArticleFacts) -> str:
+    """Title and byline, from the article's refs.bib entry."""
+    if facts.authors:
+        who = "By " + escape(prose_list(facts.authors))
+    elif meta.attributed_to:
+        who = f"Author not named; attributed to {escape(meta.attributed_to)} (inferred)"
+    else:
+        who = "Author not named"
+    venue = ""
+    if facts.venue:
+        venue = f"*{escape(facts.venue)}*" if facts.venue_is_journal else escape(facts.venue)
+    else:
+        venue = "venue not known"
+    date = escape(facts.date) if facts.date else "date not given"
+    link = f"[original page](<{facts.url}>)" if facts.url else "no online original known"
+    return f"# {escape(facts.title)}\n\n{{.byline}}\n{who} · {venue} · {date} · {link}"
+
+
+def _count(blocks: list[tuple[int, int]], category: str) -> str:
+    n = len(blocks)
+    if category == DUPLICATE:
+        return str(n)
+    return f"{n} block" + ("s" if n != 1 else "")
+
+
+def render_edition(prep: Prepared, kept_checked: list[str]) -> str:
+    """The "About this edition" box: what was received, removed and repaired."""
+    meta = prep.meta
+    fmt = "plain text" if meta.format == "text" else "Markdown-like text"
+    received = (
+        f"**Received:** `{meta.seed_path.name}` (SHA-256 `{prep.sha256[:12]}…`), {fmt}, "
+        f"{len(prep.lines)} lines (genre: {escape(meta.genre)}). Nothing in the article's text is reworded"
+        + ("; spaces at line ends are not reproduced." if prep.trailing_space else ".")
+    )
+    order = [DUPLICATE] + [r.category for r in meta.drop]
+    removed = "; ".join(
+        f"{escape(cat)} ({_count(prep.removed[cat], cat)})"
+        for cat in dict.fromkeys(order)
+        if prep.removed.get(cat)
+    )
+    parts = [received, f"**Removed** (not part of the article): {removed or 'nothing'}."]
+    repaired = list(prep.repaired)
+    renumbered = [r for r in meta.references if r.note is not None and r.printed and r.printed != str(r.note)]
+    for r in renumbered:
+        repaired.append(
+            f"the notes list prints [{r.printed}] twice; the second (line {r.line}, "
+            f"“{quote(r.text, 5)}”) belongs to the text's marker {r.note}, so it is note {r.note}"
+        )
+    if meta.markers:
+        glued = ", ".join(f"“{quote(m.after, 2, tail=True).lstrip('…')}{m.printed}”" for m in meta.markers)
+        repaired.append(
+            f"the note numbers printed glued to the text ({glued}) are footnotes "
+            f"{meta.markers[0].note}–{meta.markers[-1].note}, linked both ways"
+        )
+    if repaired:
+        parts.append("**Repaired:**\n\n" + "\n".join(f"- {escape(r)}" for r in repaired))
+    else:
+        parts.append("**Repaired:** nothing.")
+    if kept_checked:
+        parts.append("**Kept as printed:** " + "; ".join(kept_checked) + ".")
+    return ":::{admonition} About this edition\n:class: about-edition\n\n" + "\n\n".join(parts) + "\n:::"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One generated chapter: its regions (name -> MyST) and the article's plain paragraphs."""
+
+    meta: SeedMeta
+    regions: dict[str, str]
+    paragraphs: tuple[str, ...]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.meta.slug}.md"
+
+
+def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
+    """Everything generated for one seed (no file is touched)."""
+    prep = prepare(meta)
+    facts = article_facts(meta, data)
+    if _norm(facts.title) not in _norm(" ".join(prep.lines)):
+        raise ConvertError(
+            f"the refs.bib title of {meta.key!r} is not printed in the seed: {facts.title!r}",
+            meta.seed_path,
+            1,
+        )
+    r = Renderer(prep)
+    body = r.blocks("body")
+    body_plain = tuple(p for b in body for p in b.plain)
+    kept = []
+    for k in meta.kept:
+        if not any(k.text in p for p in body_plain) and not any(
+            k.text in ref.text for ref in meta.references
+        ):
+            raise err(meta, f"kept-as-printed text {k.text!r} is not in the article", k.toml_line, toml=True)
+        kept.append(f"“{escape(k.text)}” ({escape(k.remark)})")
+
+    sections = [render_edition(prep, kept)]
+    if "front" in prep.parts:
+        front = "\n\n".join(b.myst for b in r.blocks("front"))
+        sections.append(f":::{{container}} front-matter\n{front}\n:::")
+    sections.extend(b.myst for b in body)
+    for kind, default in (("notes", "Notes"), ("references", "References")):
+        part = meta.part(kind)
+        if part is None:
+            continue
+        heading = default
+        if part.heading_line:
+            first = next(ln for ln in prep.parts[kind] if ln.text.strip())
+            heading = (
+                re.sub(r"^#+\s*", "", first.text.strip()) if meta.format == "markdown" else first.text.strip()
+            )
+            heading = escape(heading)
+        sections.append(f"## {heading}")
+        sections.extend(r.references())
+    if "author" in prep.parts:
+        part = meta.part("author")
+        assert part is not None
+        blocks = r.blocks("author", skip_heading=part.heading_line)
+        heading = "About the author"
+        if part.heading_line:
+            heading = escape(next(ln for ln in prep.parts["author"] if ln.text.strip()).text.strip())
+        sections.append(f"## {heading}")
+        sections.extend(b.myst for b in blocks)
+    sections.append("## Works cited in this article")
+    if meta.references:
+        sections.append(
+            bibliography_directive(list(dict.fromkeys(k for r in meta.references for k in r.keys)))
+        )
+    else:
+        sections.append("The article cites no works formally.")
+    sections.append("## How to cite the original article")
+    sections.append(f"```{{cite-original}} {meta.key}\n```")
+    return Chapter(
+        meta,
+        {"head": render_head(meta, facts), "body": "\n\n".join(sections)},
+        body_plain,
+    )
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().rstrip(".").casefold()
+
+
+def article_paragraphs(meta: SeedMeta) -> list[str]:
+    """The kept article body as plain, markup-free paragraphs (headings and list items included).
+
+    Removals and repairs are applied (one copy, joins made, chrome gone); note numbers glued to the
+    text are left out, printed reference markers such as "[5]" stay.
+    """
+    r = Renderer(prepare(meta))
+    return [p for b in r.blocks("body") for p in b.plain]

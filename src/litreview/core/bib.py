@@ -1,0 +1,249 @@
+"""refs.bib: read once, and every question about an entry answered here.
+
+Two views of the same file. :func:`parse` gives pybtex's data, the same that sphinxcontrib-bibtex
+builds the book from; a syntax error is a :class:`BibError` at the line of the broken entry (not
+where pybtex gave up, often the end of the file). :func:`scan` gives the file as written, with
+bibtexparser: each entry's raw text, its line and its fields' lines, for error messages, the
+citations lint and "the entry exactly as refs.bib holds it".
+
+The helpers below take a pybtex ``Entry`` and return plain text: a field's value without LaTeX
+markup, its people as :class:`~litreview.core.names.Name`, its publication date as
+:class:`~litreview.core.dates.PartialDate`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pybtex.database import BibliographyData, BibliographyDataError, Entry
+from pybtex.database import parse_string as pybtex_parse_string
+from pybtex.scanner import PybtexError
+
+from litreview.core import dates
+from litreview.core.errors import BibError
+from litreview.core.latex import plain
+from litreview.core.names import Name
+
+#: Fields that name a work's maker when it has no author or editor, in order of preference.
+CORPORATE_FIELDS = ("organization", "institution")
+#: Fields whose value is not text to decode (addresses, identifiers, dates).
+RAW_FIELDS = frozenset({"url", "doi", "urldate", "date", "eprint", "isbn", "issn", "file"})
+
+
+# -- the file as written (bibtexparser) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One entry as refs.bib writes it: raw text and values (outer delimiters removed), 1-based lines."""
+
+    key: str
+    type: str
+    line: int
+    text: str
+    fields: dict[str, str] = field(default_factory=dict)
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, name: str) -> int:
+        """The line of field ``name``, or of the entry when the field is absent."""
+        return self.field_lines.get(name, self.line)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A stretch of the file that is not a readable entry: its first line and what is wrong."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class BibSource:
+    """Every entry of one .bib file in file order (a repeated key included), and what failed to parse."""
+
+    path: Path
+    entries: tuple[SourceEntry, ...]
+    problems: tuple[Problem, ...]
+
+    @functools.cached_property
+    def by_key(self) -> dict[str, SourceEntry]:
+        """The first entry of each key."""
+        found: dict[str, SourceEntry] = {}
+        for entry in self.entries:
+            found.setdefault(entry.key, entry)
+        return found
+
+    def line(self, key: str) -> int | None:
+        entry = self.by_key.get(key)
+        return entry.line if entry else None
+
+    def text(self, key: str) -> str:
+        """The entry exactly as the file writes it, from ``@type{key,`` to its closing brace."""
+        if key not in self.by_key:
+            raise BibError(f"no entry {key!r}", self.path)
+        return self.by_key[key].text
+
+
+def _strip_delimiters(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and (value[0], value[-1]) in {("{", "}"), ('"', '"')}:
+        return value[1:-1]
+    return value
+
+
+def scan(path: Path, text: str | None = None) -> BibSource:
+    """Read ``path`` as written; never raises for bad syntax (see :attr:`BibSource.problems`)."""
+    import bibtexparser
+    from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
+    from bibtexparser.model import Entry as BpEntry
+
+    if text is None:
+        text = read_text(path)
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # its complaints become Problems
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    entries: list[SourceEntry] = []
+    problems: list[Problem] = []
+    for block in library.blocks:
+        line = block.start_line + 1
+        if isinstance(block, BpEntry | DuplicateBlockKeyBlock):
+            entry = block if isinstance(block, BpEntry) else block.ignore_error_block
+            if entry is None:
+                continue
+            fields = {f.key.lower(): _strip_delimiters(str(f.value)) for f in entry.fields}
+            lines = {f.key.lower(): f.start_line + 1 for f in entry.fields}
+            raw = entry.raw.strip() if entry.raw else ""
+            entries.append(SourceEntry(entry.key, entry.entry_type.lower(), line, raw, fields, lines))
+        elif isinstance(block, ParsingFailedBlock):
+            error = block.error
+            detail = getattr(error, "abort_reason", "") or getattr(error, "message", "") or str(error)
+            detail = " ".join(str(detail).split()) or "not a BibTeX entry"
+            if getattr(error, "end_index", None) is not None:
+                detail += f" (the parser gave up on line {text.count(chr(10), 0, error.end_index) + 1})"
+            problems.append(Problem(line, f"this entry cannot be parsed: {detail}"))
+    return BibSource(Path(path), tuple(entries), tuple(problems))
+
+
+def read_text(path: Path) -> str:
+    """The file's text; BibError (with the line) if it is missing or not UTF-8."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise BibError(f"cannot read the bibliography: {err.strerror}", path) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise BibError("not valid UTF-8: save the bibliography as UTF-8", path, line) from None
+
+
+# -- the data (pybtex) ---------------------------------------------------------------------------
+
+
+def parse(path: Path, text: str | None = None) -> BibliographyData:
+    """pybtex's reading of ``path``; BibError at the broken entry's line if it cannot be read."""
+    if text is None:
+        text = read_text(path)
+    try:
+        return pybtex_parse_string(text, "bibtex")
+    except (PybtexError, BibliographyDataError) as err:
+        raise syntax_error(path, text, err) from None
+
+
+def check(path: Path) -> None:
+    """Raise BibError if pybtex (and so Sphinx) cannot read ``path``."""
+    parse(path)
+
+
+def syntax_error(path: Path, text: str, err: Exception) -> BibError:
+    """Where an entry is broken: bibtexparser finds the entry itself; pybtex's line is where it gave up."""
+    source = scan(path, text)
+    gave_up = getattr(err, "lineno", None)
+    message = " ".join(str(getattr(err, "message", "") or err).split())
+    if source.problems:
+        first = source.problems[0]
+        where = f" (pybtex gave up on line {gave_up})" if gave_up and gave_up != first.line else ""
+        return BibError(f"{first.message}{where}", path, first.line)
+    return BibError(f"pybtex cannot read it: {message}", path, gave_up)
+
+
+def digest(paths: Iterable[Path], encoding: str = "utf-8") -> str:
+    """A digest of the files' bytes: entries parsed from the same bytes are the same."""
+    sha = hashlib.sha256(encoding.encode())
+    for path in paths:
+        sha.update(str(path).encode() + b"\0")
+        try:
+            sha.update(Path(path).read_bytes())
+        except OSError:
+            sha.update(b"<missing>")
+        sha.update(b"\0")
+    return sha.hexdigest()
+
+
+# -- one entry's facts ----------------------------------------------------------------------------
+
+
+def field_text(entry: Entry, *names: str) -> str:
+    """The first of the named fields that the entry has, as plain text ("" if none)."""
+    for name in names:
+        value = entry.fields.get(name)
+        if value:
+            return str(value).strip() if name in RAW_FIELDS else plain(str(value))
+    return ""
+
+
+def raw_field(entry: Entry, name: str) -> str:
+    """A field that must not be read as LaTeX (URL, DOI, dates, pages), stripped of spaces."""
+    return str(entry.fields.get(name, "")).strip()
+
+
+def people(entry: Entry, role: str) -> tuple[Name, ...]:
+    """The entry's people in one role ("author", "editor"), split into parts."""
+    return tuple(Name.from_person(p) for p in entry.persons.get(role, []))
+
+
+def makers(entry: Entry) -> tuple[Name, ...]:
+    """Who a work is by: its authors, else its editors, else a corporate name (organization…)."""
+    for role in ("author", "editor"):
+        if entry.persons.get(role):
+            return people(entry, role)
+    corporate = field_text(entry, *CORPORATE_FIELDS)
+    return (Name(literal=corporate),) if corporate else ()
+
+
+def issued(entry: Entry) -> list[dates.PartialDate]:
+    """When the work appeared, from ``date`` or else ``year`` (+ ``month``); [] if not known.
+
+    ValueError if a date is malformed (the citations lint reports it with its line).
+    """
+    value = raw_field(entry, "date")
+    if value:
+        return dates.parse_edtf(value)
+    found = dates.from_year_month(raw_field(entry, "year"), plain(raw_field(entry, "month")))
+    return [found] if found else []
+
+
+def year(entry: Entry) -> str | None:
+    """The (first) year the work appeared; None when not known."""
+    try:
+        found = issued(entry)
+    except ValueError:
+        return None
+    return str(found[0].year) if found else None
+
+
+def date_text(entry: Entry) -> str | None:
+    """The fullest date a reader needs: "9 February 2022", "2002–2003"; a periodical's issue label
+    ("Fall-Winter 2002-2003") when it names the year; None when the date is not known."""
+    issue = field_text(entry, "issue")
+    try:
+        found = issued(entry)
+    except ValueError:
+        found = []
+    if issue and found and str(found[0].year) in issue:
+        return issue
+    return dates.span_text(found)

@@ -1,0 +1,56 @@
+"""Writing files so that a reader or a build never sees half a file: the one home of atomic writes.
+
+Each write goes to a temporary file in the target's folder, then replaces the target in one
+rename. Files are readable by everyone (mode 0644, as a web server needs for a download), whatever
+the temporary file was created with.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+MODE = 0o644
+
+
+def write_atomic(path: Path, data: str | bytes, mode: int = MODE) -> None:
+    """Write ``data`` (text as UTF-8 with ``\\n`` line ends, or bytes) to ``path`` atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+        Path(tmp).chmod(mode)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_if_changed(path: Path, data: str | bytes) -> bool:
+    """Write atomically, and only if the bytes differ (so Sphinx sees no spurious change)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path = Path(path)
+    if path.is_file() and path.read_bytes() == payload:
+        return False
+    write_atomic(path, payload)
+    return True
+
+
+def copy_atomic(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` atomically, readable by everyone."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp)
+        Path(tmp).chmod(MODE)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,30 @@
+"""LaTeX → plain text: the one place a BibTeX field's markup is decoded.
+
+refs.bib holds UTF-8 by policy (the citations lint forbids LaTeX escapes, rule C009), so most
+fields have nothing to decode; :func:`plain` returns those unchanged without calling the decoder,
+which is the costliest step of formatting a large bibliography.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from pybtex.richtext import Text
+
+#: Characters and runs that the LaTeX decoder changes: commands, groups, ties, comments, maths,
+#: dashes ("--" → "–") and TeX quotes ("``" → "“").
+_ACTIVE_CHARS = frozenset("\\{}$~%")
+_ACTIVE_RUNS = ("--", "``", "''")
+
+
+def needs_decoding(value: str) -> bool:
+    """True if the LaTeX decoder would change ``value``."""
+    return not _ACTIVE_CHARS.isdisjoint(value) or any(run in value for run in _ACTIVE_RUNS)
+
+
+@functools.lru_cache(maxsize=65536)
+def plain(value: str) -> str:
+    """A field's text without LaTeX markup: braces dropped, ``--`` → "–", ``\\&`` → "&"."""
+    if not needs_decoding(value):
+        return value
+    return Text.from_latex(value).render_as("text")

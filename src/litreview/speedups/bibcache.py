@@ -1,0 +1,369 @@
+"""Sphinx extension: keep sphinxcontrib-bibtex's formatted entries between builds.
+
+sphinxcontrib-bibtex formats every entry of every bibliography again on each build (its
+``env-updated`` handler), so a no-op rebuild costs as much as formatting the whole bibliography.
+This extension replaces three methods of its ``BibtexDomain`` (a narrow monkeypatch, applied only
+to the sphinxcontrib-bibtex versions in ``SUPPORTED_BIBTEX`` and active only in builds that load
+this extension with ``litreview_bibcache`` on):
+
+- ``get_formatted_entries`` looks each entry up in a cache kept in the environment pickle and only
+  formats entries it has not seen. The key is the formatting style (its classes; each class's
+  package version, or a digest of its package's sources when that is not an installed release;
+  and the plain data its classes and instances hold), the tooltip style, the label, and the entry's
+  content (key, type, fields, persons, and those of a crossref parent). Sorting and labels are
+  computed every build, as before. Entries whose formatting fails are never cached, so their
+  warning is given on every build.
+- ``env_updated`` keeps only the entries this build used, and reports the pages whose
+  bibliographies needed formatting as updated, so the cache is saved even on a build where no
+  source changed (e.g. after the style's code changed).
+- ``get_filtered_entries`` indexes which documents cite each key once per bibliography, instead
+  of scanning every citation for every entry (quadratic in book size).
+
+It also makes pybtex look its plugins up once per process: ``find_plugin`` (called for every
+citation sphinxcontrib-bibtex resolves, and by every ``render_as``) otherwise reads the entry
+points of every installed distribution each time.
+
+The output is the same as without the extension (tests/test_bench.py builds a book both ways and
+compares every file). Set ``litreview_bibcache = False`` in conf.py (or ``-D
+litreview_bibcache=0``) to switch it off.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import pickle
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pybtex.plugin
+from pybtex.style import FormattedEntry
+from sphinx.util import logging
+from sphinxcontrib.bibtex import domain as bibdomain
+
+from litreview.core import bib
+
+if TYPE_CHECKING:
+    from pybtex.database import Entry
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+#: sphinxcontrib-bibtex versions whose BibtexDomain this module was checked against.
+SUPPORTED_BIBTEX = ("2.7.",)
+CACHE_KEY = "litreview_bibcache"
+CACHE_VERSION = 3
+_ORIGINAL: dict[str, Any] = {}
+_STYLE_TOKENS: dict[type, str] = {}
+
+
+def _enabled(domain: bibdomain.BibtexDomain) -> bool:
+    return bool(getattr(domain.env.config, "litreview_bibcache", False))
+
+
+def _persons_fingerprint(entry: Entry) -> tuple:
+    return tuple(
+        (
+            role,
+            tuple(
+                (
+                    tuple(p.first_names),
+                    tuple(p.middle_names),
+                    tuple(p.prelast_names),
+                    tuple(p.last_names),
+                    tuple(p.lineage_names),
+                )
+                for p in persons
+            ),
+        )
+        for role, persons in entry.persons.items()
+    )
+
+
+def entry_fingerprint(entry: Entry, depth: int = 0) -> tuple:
+    """Everything formatting can read from ``entry``: type, key, fields, persons, crossref parent."""
+    parent: tuple = ()
+    crossref = entry.fields.get("crossref") if depth < 8 else None
+    if crossref and entry.collection is not None:
+        try:
+            parent = entry_fingerprint(entry.collection.entries[crossref], depth + 1)
+        except KeyError:
+            parent = ("missing", crossref)
+    return (entry.key, entry.type, tuple(entry.fields.items()), _persons_fingerprint(entry), parent)
+
+
+def _module_token(module_name: str) -> str:
+    """A version or source digest for the top-level package of ``module_name``."""
+    top = module_name.split(".")[0]
+    files = sorted(
+        Path(module.__file__)
+        for name, module in list(sys.modules.items())
+        if (name == top or name.startswith(top + ".")) and getattr(module, "__file__", None)
+    )
+    editable = any(not p.is_relative_to(Path(sys.prefix)) for p in files) or top in {"conf", "__main__"}
+    if not editable:
+        try:
+            return f"{top}=={importlib.metadata.version(top)}"
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    digest = hashlib.sha256()
+    for path in files:
+        if path.suffix == ".py" and path.is_file():
+            digest.update(str(path).encode())
+            digest.update(path.read_bytes())
+    return f"{top}@{digest.hexdigest()[:16]}"
+
+
+def _data_state(obj: object) -> str:
+    """Plain data a style carries in its classes (outside versioned packages) and instance."""
+    items = []
+    for cls in type(obj).__mro__:
+        if cls.__module__.split(".")[0] in {"builtins", "pybtex", "abc"}:
+            continue
+        for name, value in sorted(vars(cls).items()):
+            if not name.startswith("__") and not callable(value) and not isinstance(value, property):
+                items.append(f"{cls.__qualname__}.{name}={value!r}")
+    for name, value in sorted(vars(obj).items()):
+        if isinstance(value, str | int | float | bool | tuple | type(None)):
+            items.append(f"self.{name}={value!r}")
+    return hashlib.sha256("\n".join(items).encode()).hexdigest()[:16]
+
+
+def style_token(style: object) -> str:
+    """Identify a pybtex formatting style: the code behind it and the data it carries.
+
+    The code is each component's package version, or a digest of the package's source files when
+    it is not an installed release (the project's own style); the data is a digest of the plain
+    values the components' classes and instances hold (e.g. an order bound for this build).
+    """
+    components = [style]
+    for attr in ("label_style", "sort_style", "name_style"):
+        value = getattr(style, attr, None)
+        if value is not None:
+            components.append(value)
+    classes = [c for obj in components for c in type(obj).__mro__ if c.__module__ not in {"builtins", "abc"}]
+    if not all(c in _STYLE_TOKENS for c in classes):
+        for module in {c.__module__ for c in classes}:
+            token = _module_token(module)
+            for c in classes:
+                if c.__module__ == module:
+                    _STYLE_TOKENS[c] = token
+    parts = [f"{type(obj).__module__}.{type(obj).__qualname__}:{_data_state(obj)}" for obj in components]
+    parts += sorted({_STYLE_TOKENS[c] for c in classes})
+    parts.append(f"latexcodec=={importlib.metadata.version('latexcodec')}")
+    return ";".join(parts)
+
+
+def _empty_cache() -> dict[str, Any]:
+    return {"version": CACHE_VERSION, "entries": {}, "orders": {}, "fingerprints": {}}
+
+
+def _cache(domain: bibdomain.BibtexDomain) -> dict[str, Any]:
+    """What the last build kept: formatted entries by (styles, label, entry fingerprint); sort
+    order and labels by (styles, bib files digest, keys in input order); fingerprints by digest.
+    """
+    cache = domain.data.get(CACHE_KEY)
+    if not isinstance(cache, dict) or cache.get("version") != CACHE_VERSION:
+        return _empty_cache()
+    return cache
+
+
+class StoredEntry(FormattedEntry):
+    """A formatted entry that pickles its text as bytes and unpickles it only when it is read.
+
+    The environment pickle then holds one bytes object per entry instead of a tree of rich-text
+    objects, so loading it is quick, and a build that renders no bibliography never unpickles them.
+    """
+
+    def __init__(self, key: str, text: Any, label: str | None = None) -> None:
+        super().__init__(key, text, label)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "text" and "_blob" in self.__dict__:
+            self.text = pickle.loads(self.__dict__["_blob"])
+            return self.text
+        raise AttributeError(name)
+
+    def __getstate__(self) -> dict[str, Any]:
+        blob = self.__dict__.get("_blob")
+        if blob is None:
+            blob = pickle.dumps(self.__dict__["text"], pickle.HIGHEST_PROTOCOL)
+        return {"key": self.key, "label": self.label, "_blob": blob}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+
+def _stored(entry: FormattedEntry | None) -> StoredEntry | None:
+    return None if entry is None else StoredEntry(entry.key, entry.text, entry.label)
+
+
+def get_filtered_entries(self: bibdomain.BibtexDomain, bibliography_key: Any) -> Iterator[tuple[str, Entry]]:
+    """Same as BibtexDomain.get_filtered_entries, with the cited-by index built once."""
+    if not _enabled(self):
+        yield from _ORIGINAL["get_filtered_entries"](self, bibliography_key)
+        return
+    bibliography = self.bibliographies[bibliography_key]
+    cited_by: defaultdict[str, set[str]] = defaultdict(set)
+    for citation_ref in self.citation_refs:
+        for target in citation_ref.targets:
+            cited_by[target.key].add(citation_ref.docname)
+    for entry in self.get_entries(bibliography.bibfiles):
+        key = bibliography.keyprefix + entry.key
+        cited_docnames = set(cited_by.get(key, ()))
+        visitor = bibdomain._FilterVisitor(
+            entry=entry, docname=bibliography_key.docname, cited_docnames=cited_docnames
+        )
+        try:
+            success = visitor.visit(bibliography.filter_)
+        except ValueError as err:
+            bibdomain.logger.warning(
+                f"syntax error in :filter: expression; {err}",
+                location=(bibliography_key.docname, bibliography.line),
+                type="bibtex",
+                subtype="filter_syntax_error",
+            )
+            success = bool(cited_docnames)
+        if success or entry.key in bibliography.keys:
+            yield key, entry
+
+
+def get_formatted_entries(
+    self: bibdomain.BibtexDomain,
+    bibliography_key: Any,
+    docnames: list[str],
+    tooltips: bool,
+    tooltips_style: str,
+) -> Iterable[tuple[Entry, FormattedEntry, FormattedEntry | None]]:
+    """Same as BibtexDomain.get_formatted_entries, formatting only entries not in the cache."""
+    if not _enabled(self):
+        yield from _ORIGINAL["get_formatted_entries"](
+            self, bibliography_key, docnames, tooltips, tooltips_style
+        )
+        return
+    bibliography = self.bibliographies[bibliography_key]
+    entries = dict(self.get_sorted_entries(bibliography_key, docnames))
+    style = pybtex.plugin.find_plugin("pybtex.style.formatting", bibliography.style)()
+    style2 = None
+    if tooltips:
+        style2 = (
+            pybtex.plugin.find_plugin("pybtex.style.formatting", tooltips_style)()
+            if tooltips_style
+            else style
+        )
+    styles = (style_token(style), style_token(style2) if style2 is not None else None)
+    old = _cache(self)
+    # what this build used (kept after env_updated); a call from elsewhere keeps nothing
+    used: dict[str, Any] = self.__dict__.get("_litreview_used") or _empty_cache()
+    missed: set[str] = self.__dict__.get("_litreview_missed", set())
+    digest = bib.digest(bibliography.bibfiles, self.bibdata.encoding)
+    known = {**old["fingerprints"].get(digest, {}), **used["fingerprints"].get(digest, {})}
+    fingerprints = used["fingerprints"].setdefault(digest, {})
+    order_key = (styles, digest, tuple(entries))
+    order = old["orders"].get(order_key) or used["orders"].get(order_key)
+    if order is None:
+        sorted_entries = style.sort(entries.values())
+        order = ([entry.key for entry in sorted_entries], list(style.format_labels(sorted_entries)))
+    else:
+        by_key = {entry.key: entry for entry in entries.values()}
+        sorted_entries = [by_key[key] for key in order[0]]
+    used["orders"][order_key] = order
+    for label, entry in zip(order[1], sorted_entries, strict=False):  # as upstream
+        full_label = bibliography.labelprefix + label
+        fingerprint = known.get(entry.key) or entry_fingerprint(entry)
+        fingerprints[entry.key] = fingerprint
+        entry_key = (styles, full_label, fingerprint)
+        hit = old["entries"].get(entry_key) or used["entries"].get(entry_key)
+        if hit is None:
+            try:
+                formatted = style.format_entry(full_label, entry)
+                tooltip = style2.format_entry(full_label, entry) if style2 else None
+            except bibdomain.FieldIsMissing as exc:
+                bibdomain.logger.warning(
+                    str(exc),
+                    location=(bibliography_key.docname, bibliography.line),
+                    type="bibtex",
+                    subtype="missing_field",
+                )
+                error_entry = bibdomain.FormattedEntry(entry.key, bibdomain.Tag("b", str(exc)), full_label)
+                yield entry, error_entry, None
+                continue
+            hit = (_stored(formatted), _stored(tooltip))
+            missed.add(bibliography_key.docname)
+        used["entries"][entry_key] = hit
+        yield entry, hit[0], hit[1]
+
+
+def env_updated(self: bibdomain.BibtexDomain) -> Iterable[str]:
+    """BibtexDomain.env_updated, then keep only the cache entries this build used.
+
+    Documents whose bibliographies had entries to format are returned as updated, so that Sphinx
+    saves the environment (and with it the cache) even when no source changed, e.g. after the
+    style's code changed; their pages are written again, with the same content.
+    """
+    if not _enabled(self):
+        return _ORIGINAL["env_updated"](self)
+    self.__dict__["_litreview_used"] = _empty_cache()
+    self.__dict__["_litreview_missed"] = set()
+    try:
+        result = list(_ORIGINAL["env_updated"](self))
+        self.data[CACHE_KEY] = self.__dict__["_litreview_used"]
+        missed = sorted(self.__dict__["_litreview_missed"] - set(result))
+    finally:
+        del self.__dict__["_litreview_used"], self.__dict__["_litreview_missed"]
+    return result + missed
+
+
+def install() -> bool:
+    """Patch BibtexDomain once, if its version is one this module was checked against."""
+    if _ORIGINAL:
+        return True
+    version = importlib.metadata.version("sphinxcontrib-bibtex")
+    if not version.startswith(SUPPORTED_BIBTEX):
+        logger.info(f"litreview.bibcache: sphinxcontrib-bibtex {version} not supported; cache off")
+        return False
+    cls = bibdomain.BibtexDomain
+    for name, replacement in (
+        ("get_filtered_entries", get_filtered_entries),
+        ("get_formatted_entries", get_formatted_entries),
+        ("env_updated", env_updated),
+    ):
+        _ORIGINAL[name] = getattr(cls, name)
+        setattr(cls, name, replacement)
+    return True
+
+
+@functools.cache
+def _entry_points(**selection: str) -> importlib.metadata.EntryPoints:
+    return importlib.metadata.entry_points(**selection)
+
+
+def cache_plugin_lookups(app: Sphinx, config: Any) -> None:
+    """Make pybtex look its plugins up once per process, not on every call.
+
+    pybtex's ``find_plugin`` asks ``importlib.metadata.entry_points`` each time, which reads the
+    entry points of every installed distribution (milliseconds each); sphinxcontrib-bibtex calls it
+    for every citation it resolves, and every ``render_as`` calls it too. Installed entry points do
+    not change during a build, and plugins registered at run time are still looked up first.
+    """
+    patchable = hasattr(pybtex.plugin, "entry_points") and hasattr(pybtex.plugin, "_load_entry_point")
+    if config.litreview_bibcache and patchable:
+        pybtex.plugin.entry_points = _entry_points
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the switch and patch sphinxcontrib-bibtex's domain and pybtex's plugin lookup."""
+    app.setup_extension("sphinxcontrib.bibtex")
+    app.add_config_value("litreview_bibcache", True, "env", types=frozenset({bool}))
+    app.connect("config-inited", cache_plugin_lookups)
+    install()
+    return {
+        "version": "2",
+        "env_version": CACHE_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,1 @@
+"""Sphinx extensions: one per module, each ``setup()`` only wires events, directives and nodes."""

@@ -1,0 +1,118 @@
+"""Sphinx extension: "cited in" links and a COinS span on every entry of the References page.
+
+Each entry of a bibliography that citations link to (sphinxcontrib-bibtex's ``citation`` list)
+gets a line "Cited in: <page>, <page>" pointing back to the first place each page cites it,
+read from the bibtex domain's own record of citations; and a COinS span (Z39.88-2004 KEV in
+``<span class="Z3988" title="…">``) so Zotero can import the whole reading list at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinxcontrib.bibtex.domain import get_docnames
+
+from litreview.core.coins import coins
+from litreview.sphinxext import bookdata
+
+logger = logging.getLogger(__name__)
+
+ANCHOR = "cited-{key}"  # the first citation of a key on a page: chapter.html#cited-<key>
+
+
+def cited_keys(env: BuildEnvironment, docname: str) -> Iterator[tuple[str, str]]:
+    """(citation_ref_id, key) for every key the page cites, in the order the domain saw them."""
+    for ref in env.domains["cite"].citation_refs:  # type: ignore[attr-defined]
+        if ref.docname == docname:
+            for target in ref.targets:
+                yield ref.citation_ref_id, target.key
+
+
+def plant_anchors(app: Sphinx, doctree: nodes.document) -> None:
+    """Before the first citation of each key on a page, put an empty anchor ``cited-<key>``.
+
+    Works for any role that records a CitationRef whose id is on its node ({cite:p},
+    {cite:t}, {seedcite}); the citation node itself is replaced when references resolve,
+    so the anchor must be a node of its own.
+    """
+    env = app.env
+    by_id = {i: n for n in doctree.findall(nodes.Element) for i in n.get("ids", [])}
+    planted: dict[str, str] = {}
+    for ref_id, key in cited_keys(env, env.docname):
+        node = by_id.get(ref_id)
+        if key in planted or node is None or node.parent is None:
+            continue
+        anchor = nodes.inline("", "", ids=[ANCHOR.format(key=key)], classes=["cited-anchor"])
+        node.parent.insert(node.parent.index(node), anchor)
+        planted[key] = anchor["ids"][0]
+    bookdata.cited_anchors(env)[env.docname] = planted
+
+
+def citing_pages(env: BuildEnvironment, key: str, exclude: str) -> list[str]:
+    """The pages that cite ``key``, in reading order (the book's toctree order)."""
+    refs = env.domains["cite"].citation_refs  # type: ignore[attr-defined]
+    citing = {ref.docname for ref in refs if key in {t.key for t in ref.targets}}
+    return [d for d in get_docnames(env) if d in citing and d != exclude]
+
+
+class CitedIn(SphinxPostTransform):
+    """Add "Cited in" links and a COinS span to each entry of a ``citation``-list bibliography."""
+
+    default_priority = 6  # after sphinxcontrib-bibtex made the entries (5)
+
+    def run(self, **kwargs: Any) -> None:
+        if not bookdata.is_web_html(bookdata.app_of(self.env)):
+            return
+        domain = self.env.get_domain("cite")
+        docname = self.env.docname
+        by_id = {i: n for n in self.document.findall(nodes.citation) for i in n.get("ids", [])}
+        for citation in domain.citations:
+            if citation.bibliography_key.docname != docname:
+                continue
+            if domain.bibliographies[citation.bibliography_key].list_ != "citation":
+                continue
+            node = by_id.get(citation.citation_id)
+            if node is None:
+                continue
+            pages = citing_pages(self.env, citation.key, exclude=docname)
+            if pages:  # an entry nothing cites is the citation lint's business, not a build error
+                node += self.cited_in(citation.key, pages)
+            span = f'<span class="Z3988" title="{_attr(coins(citation.entry))}"></span>'
+            node += nodes.raw("", span, format="html")
+
+    def cited_in(self, key: str, pages: list[str]) -> nodes.paragraph:
+        para = nodes.paragraph(classes=["cited-in"])
+        para += nodes.Text("Cited in: ")
+        for i, page in enumerate(pages):
+            if i:
+                para += nodes.Text("; ")
+            uri = bookdata.app_of(self.env).builder.get_relative_uri(self.env.docname, page)
+            anchor = bookdata.cited_anchors(self.env).get(page, {}).get(key)
+            title = self.env.titles[page].astext() if page in self.env.titles else page
+            para += nodes.reference("", title, refuri=f"{uri}#{anchor}" if anchor else uri, internal=True)
+        return para
+
+
+def rewrite_bibliographies(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-get-updated: pages with a cited-in list are rewritten whenever any page was read."""
+    domain = env.get_domain("cite")
+    return sorted({key.docname for key, bib in domain.bibliographies.items() if bib.list_ == "citation"})
+
+
+def _attr(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinxcontrib.bibtex")
+    app.setup_extension("litreview.sphinxext.bookdata")
+    app.connect("doctree-read", plant_anchors)
+    app.add_post_transform(CitedIn)
+    app.connect("env-get-updated", rewrite_bibliographies)
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,350 @@
+"""Sphinx extension: the PDF and EPUB editions' structure and fixes, and the HTML's download links.
+
+``conf.py`` reads :func:`tex` and :func:`latex_preamble` for its LaTeX settings; where the editions
+land is :mod:`litreview.core.editions`; building them (latexmk, epubcheck) is
+:mod:`litreview.tools.editions`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders.latex.nodes import thebibliography
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.texescape import escape as _texescape
+
+from litreview.core.book import Book
+from litreview.core.cyrillic import CYRILLIC_RUN, ancestors, split_cyrillic
+from litreview.core.editions import DOWNLOADS_DIR, EDITIONS
+from litreview.core.files import copy_atomic
+from litreview.sphinxext import bookdata
+
+logger = logging.getLogger(__name__)
+
+SKIP_INSIDE = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.math, nodes.comment, nodes.target)
+
+
+def tex(text: str) -> str:
+    """Escape plain text for xelatex (Unicode stays Unicode)."""
+    return _texescape(text, "xelatex")
+
+
+def tex_russian(text: str) -> str:
+    """Escape text for xelatex and mark its Cyrillic runs as Russian (hyphenation, bookmarks)."""
+    out, pos = [], 0
+    for match in CYRILLIC_RUN.finditer(text):
+        out += [tex(text[pos : match.start()]), r"\litrussian{", tex(match.group()), "}"]
+        pos = match.end()
+    out.append(tex(text[pos:]))
+    return "".join(out)
+
+
+def latex_preamble(book: Book) -> str:
+    """Preamble lines: Russian as second language, PDF metadata from the book's facts, caption-safe links."""
+    return "\n".join([
+        r"\setotherlanguage{russian}",
+        # Sphinx names the table of contents after the first toctree caption; a book says "Contents".
+        r"\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}",
+        r"\DeclareRobustCommand{\litrussian}[1]{\foreignlanguage{russian}{#1}}",
+        r"\pdfstringdefDisableCommands{\let\litrussian\@firstofone}",
+        # A citation in a caption or heading is a \hyperlink inside a moving argument: make it robust.
+        r"\MakeRobust{\hyperlink}",
+        # A glyph missing from the font is an error, not a silently dropped letter.
+        r"\tracinglostchars=3",
+        r"\setlength{\headheight}{14pt}",  # room for the running head in 11pt (fancyhdr asks for it)
+        r"\hypersetup{",
+        f"  pdfsubject={{{tex(book.abstract)}}},",
+        f"  pdfkeywords={{{tex(', '.join(book.keywords))}}},",
+        r"  pdflang={en},",
+        r"}",
+        r"\makeatletter",
+        # A link to an entry of the merged bibliography (e.g. a marker as the article printed it)
+        # points at its id; give every \bibitem that id as a label too.
+        r"\let\lit@bibitem\bibitem",
+        r"\RenewDocumentCommand{\bibitem}{o m}",
+        r"  {\IfValueTF{#1}{\lit@bibitem[#1]{#2}}{\lit@bibitem{#2}}\label{#2}}",
+        # A part title with its introduction on the same page (the hub page of a group of chapters).
+        r"\newcommand{\litpart}[1]{\begingroup\let\@endpart\relax\part{#1}\endgroup}",
+        r"\newcommand{\litunnumbered}{\edef\lit@secnumdepth{\the\c@secnumdepth}\setcounter{secnumdepth}{-2}}",
+        r"\newcommand{\litnumbered}{\setcounter{secnumdepth}{\lit@secnumdepth}}",
+        # The merged bibliography stays in its own chapter ("References"), without a second heading.
+        r"\renewenvironment{sphinxthebibliography}[1]{%",
+        r"  \list{\@biblabel{\@arabic\c@enumiv}}{\settowidth\labelwidth{\@biblabel{#1}}%",
+        r"    \leftmargin\labelwidth\advance\leftmargin\labelsep\usecounter{enumiv}%",
+        r"    \let\p@enumiv\@empty\renewcommand\theenumiv{\@arabic\c@enumiv}}%",
+        r"  \sloppy\clubpenalty4000\@clubpenalty\clubpenalty\widowpenalty4000\sfcode`\.\@m}",
+        r"  {\def\@noitemerr{\@latex@warning{Empty `thebibliography' environment}}\endlist}",
+        r"\makeatother",
+        "",
+    ])  # fmt: skip
+
+
+# -- LaTeX: Cyrillic as Russian -----------------------------------------------------------------
+
+
+class RussianSpans(SphinxPostTransform):
+    """Wrap every run of Cyrillic text in \\litrussian{...}, so Russian hyphenates as Russian."""
+
+    default_priority = 900
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for text in list(self.document.findall(nodes.Text)):
+            parent = text.parent
+            if parent is None or not CYRILLIC_RUN.search(text):
+                continue
+            if any(isinstance(a, SKIP_INSIDE) for a in ancestors(text)):
+                continue
+            new: list[nodes.Node] = []
+            for piece, cyrillic in split_cyrillic(str(text)):
+                if cyrillic:
+                    new += [
+                        nodes.raw("", r"\litrussian{", format="latex"),
+                        nodes.Text(piece),
+                        nodes.raw("", "}", format="latex"),
+                    ]
+                else:
+                    new.append(nodes.Text(piece))
+            parent.replace(text, new)
+
+
+# -- LaTeX: the merged bibliography stays where the book puts it --------------------------------
+
+
+class bibliography_here(nodes.General, nodes.Element):
+    """Marks where the first citation stood, before Sphinx gathers them all at the end."""
+
+
+class MarkBibliography(SphinxPostTransform):
+    """Remember where the merged bibliography is (Sphinx's LaTeX builder moves it to the end)."""
+
+    default_priority = 740
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        first = next(iter(self.document.findall(nodes.citation)), None)
+        if first is not None:
+            first.parent.insert(first.parent.index(first), bibliography_here())
+
+
+class PlaceBibliography(SphinxPostTransform):
+    """Put the gathered bibliography back where its page is (inside the "References" chapter)."""
+
+    default_priority = 760
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        marker = next(iter(self.document.findall(bibliography_here)), None)
+        bib = next(iter(self.document.findall(thebibliography)), None)
+        if marker is None:
+            return
+        if bib is None:
+            marker.parent.remove(marker)
+            return
+        bib.parent.remove(bib)
+        marker.replace_self(bib)
+
+
+# -- LaTeX: a book's structure (preface, parts, chapters) from the HTML site's toctrees ----------
+
+
+class BookStructure(SphinxPostTransform):
+    """Turn the front page into an unnumbered preface, hub pages into parts, and pages into chapters.
+
+    Sphinx nests every toctree'd page inside the section that holds the toctree, so the front page's
+    last section would swallow the whole book. Here each page becomes a chapter of its own; a page
+    that holds a toctree (e.g. "The five articles") becomes a part, its pages the part's chapters.
+    """
+
+    default_priority = 100
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        doc = self.document
+        root = next((n for n in doc.children if isinstance(n, nodes.section)), None)
+        if root is None or not root.children or not isinstance(root[0], nodes.title):
+            return
+        # The pages the front page's toctrees include (not those included by a hub page).
+        sofs = {n["docname"]: n for n in _outer_start_of_files(root)}
+        if not sofs:
+            return
+        rootname = doc.get("docname", self.config.root_doc)
+        toctrees = [
+            (t.get("caption") or "", [str(f) for f in t["includefiles"]])
+            for t in self.env.get_doctree(rootname).findall(addnodes.toctree)
+        ]
+        for sof in sofs.values():
+            sof.parent.remove(sof)
+        _drop_toctree_wrappers(root)
+        preface = root.children[1:]
+        root.children = root.children[:1]
+        if any(not isinstance(n, (nodes.target, nodes.comment)) for n in preface):
+            section = nodes.section("", nodes.title("Preface", "Preface"), ids=["litreview-preface"])
+            section.extend(preface)
+            root.extend([_raw(r"\litunnumbered"), section, _raw(r"\litnumbered")])
+        for caption, docnames in toctrees:
+            members = [sofs.pop(d) for d in dict.fromkeys(docnames) if d in sofs]
+            if caption and len(members) >= 2 and not any(self._is_hub(m) for m in members):
+                root.append(_raw(rf"\litpart{{{tex_russian(caption)}}}"))
+            for sof in members:
+                root.extend(self._hub_as_part(sof) if self._is_hub(sof) else [sof])
+
+    @staticmethod
+    def _is_hub(sof: addnodes.start_of_file) -> bool:
+        return any(isinstance(n, addnodes.start_of_file) for n in sof.findall(include_self=False))
+
+    @staticmethod
+    def _hub_as_part(sof: addnodes.start_of_file) -> list[nodes.Node]:
+        section = next(n for n in sof.children if isinstance(n, nodes.section))
+        children = _outer_start_of_files(section)
+        for child in children:
+            child.parent.remove(child)
+        _drop_toctree_wrappers(section)
+        docname = sof["docname"]
+        labels = "".join(rf"\label{{\detokenize{{{docname}:{i}}}}}" for i in section["ids"])
+        part = addnodes.start_of_file(docname=docname)
+        part += _raw(rf"\litpart{{{tex_russian(section[0].astext())}}}{labels}")
+        part.extend(section.children[1:])
+        return [part, *children]
+
+
+def _outer_start_of_files(node: nodes.Element) -> list[addnodes.start_of_file]:
+    """The start_of_file nodes below ``node`` that are not inside another one, in document order."""
+    found: list[addnodes.start_of_file] = []
+    for child in node.children:
+        if isinstance(child, addnodes.start_of_file):
+            found.append(child)
+        elif isinstance(child, nodes.Element):
+            found += _outer_start_of_files(child)
+    return found
+
+
+def _drop_toctree_wrappers(node: nodes.Element) -> None:
+    for wrapper in list(node.findall(nodes.compound)):
+        if "toctree-wrapper" in wrapper["classes"] and not any(
+            isinstance(c, nodes.Element) and not isinstance(c, addnodes.start_of_file)
+            for c in wrapper.children
+        ):
+            wrapper.parent.remove(wrapper)
+
+
+def _raw(latex: str) -> nodes.raw:
+    return nodes.raw("", latex + "\n", format="latex")
+
+
+# -- HTML: download links to the PDF and EPUB ---------------------------------------------------
+
+
+class book_downloads(nodes.General, nodes.Element):
+    """Where the download links go; filled in when the page is written, for the HTML builder only."""
+
+
+class BookDownloads(SphinxDirective):
+    """``{book-downloads}``: links to the PDF and EPUB editions that exist when the HTML is written."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        for path in EDITIONS.values():
+            # A missing file keeps the page out of date, so the links appear once the editions exist.
+            self.env.note_dependency(str(Path(bookdata.app_of(self.env).confdir) / path))
+        return [book_downloads()]
+
+
+class ResolveDownloads(SphinxPostTransform):
+    """Turn the marker into "Download this book: PDF · EPUB" (HTML, when built) or nothing."""
+
+    default_priority = 500
+
+    def run(self, **kwargs: Any) -> None:
+        for marker in list(self.document.findall(book_downloads)):
+            links = []
+            if bookdata.app_of(self.env).builder.name == "html":
+                root = Path(bookdata.app_of(self.env).confdir)
+                links = [(label, p.name) for label, p in EDITIONS.items() if (root / p).is_file()]
+            if not links:
+                marker.parent.remove(marker)
+                continue
+            prefix = "../" * self.env.docname.count("/")
+            para = nodes.paragraph("", "Download this book: ", classes=["book-downloads"])
+            for i, (label, name) in enumerate(links):
+                if i:
+                    para += nodes.Text(" · ")
+                para += nodes.reference(label, label, refuri=f"{prefix}{DOWNLOADS_DIR}/{name}")
+            marker.replace_self(para)
+
+
+def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
+    """Copy the PDF and EPUB (when built) into <html>/downloads/, beside the pages that link them."""
+    if exception is not None or app.builder.format != "html" or app.builder.name != "html":
+        return
+    target = Path(app.outdir) / DOWNLOADS_DIR
+    for path in EDITIONS.values():
+        source = Path(app.confdir) / path
+        if source.is_file():
+            copy_atomic(source, target / path.name)
+
+
+# -- EPUB: what epubcheck rejects in Sphinx's output ---------------------------------------------
+
+SVG_DOCTYPE = re.compile(r"<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>", re.S)
+SVG_PATH_WITHOUT_D = re.compile(r"<path\b(?![^>]*\sd=)([^>]*?)(/?)>")
+
+
+def epub_safe_svg(text: str) -> str:
+    """Drop the DOCTYPE (EPUB 3 forbids external entities) and give an empty ``d`` to bare paths.
+
+    Matplotlib writes both: a DOCTYPE pointing at the SVG 1.1 DTD, and the glyph of a space as a
+    ``<path>`` without ``d``; epubcheck reports each as an error.
+    """
+    text = SVG_DOCTYPE.sub("", text, count=1)
+    return SVG_PATH_WITHOUT_D.sub(r'<path d=""\1\2>', text)
+
+
+def _prepare_epub(builder: Any) -> None:
+    """Before the EPUB is zipped: make its SVG images valid, keep the doctree cache out of it."""
+    outdir = Path(builder.outdir)
+    for svg in sorted((outdir / builder.imagedir).glob("*.svg")):
+        text = svg.read_text(encoding="utf-8")
+        if (fixed := epub_safe_svg(text)) != text:
+            svg.write_text(fixed, encoding="utf-8")
+    doctrees = Path(builder.doctreedir)
+    excluded = [".buildinfo.bak"]  # Sphinx keeps the previous build's info there when the config changed
+    if doctrees.is_relative_to(outdir):
+        excluded += [p.relative_to(outdir).as_posix() for p in doctrees.rglob("*") if p.is_file()]
+    builder.config.epub_exclude_files = [*builder.config.epub_exclude_files, *excluded]
+
+
+def wrap_epub_finish(app: Sphinx) -> None:
+    """Run :func:`_prepare_epub` just before Sphinx's EPUB builder writes the package."""
+    if not app.builder.name.startswith("epub"):
+        return
+    builder = app.builder
+    original = builder.handle_finish
+
+    def handle_finish() -> None:
+        _prepare_epub(builder)
+        original()
+
+    builder.handle_finish = handle_finish
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_node(bibliography_here)
+    app.add_post_transform(BookStructure)
+    app.add_post_transform(MarkBibliography)
+    app.add_post_transform(PlaceBibliography)
+    app.add_post_transform(RussianSpans)
+    app.add_node(book_downloads)
+    app.add_directive("book-downloads", BookDownloads)
+    app.add_post_transform(ResolveDownloads)
+    app.connect("build-finished", copy_downloads)
+    app.connect("builder-inited", wrap_epub_finish)
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,138 @@
+"""Sphinx extension: the review's timeline as a figure and a table, from ``book/review/timeline.yaml``.
+
+On ``builder-inited`` the figure is drawn (:mod:`litreview.review.timeline_figure`) into
+``<srcdir>/_generated/timeline.svg`` (HTML, EPUB) and ``.pdf`` (LaTeX), only when its inputs
+changed. ``{timeline-figure}`` shows it (alt text computed from the data); ``{timeline-table}``
+lists the same events, each citing the articles that mention it, with the words that date it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from pybtex.database import BibliographyData
+from sphinx.application import Sphinx
+from sphinx.directives.patches import Figure
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from litreview.core import bib
+from litreview.core.errors import TimelineError
+from litreview.core.names import short_list
+from litreview.review.timeline import Event, load_events
+from litreview.review.timeline_figure import alt_text, render
+from litreview.sphinxext import bookdata
+
+logger = logging.getLogger(__name__)
+
+
+def short_names(data: BibliographyData) -> dict[str, str]:
+    """Short names of the works for the figure's tags: surnames, else the organisation."""
+    return {key: short_list([n.surname for n in bib.makers(entry)]) for key, entry in data.entries.items()}
+
+
+def _paths(app: Sphinx) -> tuple[Path, Path]:
+    src = Path(app.srcdir)
+    return src / app.config.litreview_timeline_data, src / app.config.litreview_timeline_image
+
+
+def _render_on_init(app: Sphinx) -> None:
+    data, stem = _paths(app)
+    try:
+        events = load_events(data)
+    except TimelineError as exc:
+        logger.warning(
+            exc.message, location=f"{exc.path}:{exc.line or 0}", type="litreview", subtype="timeline"
+        )
+        return
+    for path in render(events, short_names(bookdata.bib_data(app.env)), stem):
+        logger.info("timeline: wrote %s", path)
+
+
+def _escape(text: str) -> str:
+    """Markdown-escape text copied from a seed, so it stays literal inside a table cell."""
+    return re.sub(r"([\\`*_{}\[\]<>#|$~^])", r"\\\1", text)
+
+
+class _TimelineBase(SphinxDirective):
+    def events(self) -> list[Event] | None:
+        data, _ = _paths(bookdata.app_of(self.env))
+        self.env.note_dependency(str(data))
+        try:
+            return load_events(data)
+        except TimelineError as exc:
+            logger.warning(exc.message, location=self.get_location(), type="litreview", subtype="timeline")
+            return None
+
+
+class TimelineTable(_TimelineBase):
+    """``{timeline-table}``: the events as a table, each citing the articles that mention it."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {"name": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        events = self.events()
+        if events is None:
+            return []
+        rows = [
+            ":::{list-table} Dated events mentioned by the articles, with the words that date them",
+            ":header-rows: 1",
+            ":widths: 14 34 22 30",
+            ":class: timeline-table",
+            *([f":name: {self.options['name']}"] if "name" in self.options else []),
+            "",
+            "* - Date",
+            "  - Event",
+            "  - Mentioned by",
+            "  - Dated by the words",
+        ]
+        for e in events:
+            cites = ", ".join(f"{{cite:t}}`{k}`" for k in e.mentioned_by)
+            if e.also_cite:
+                cites += " (citing {cite:t}`" + ",".join(e.also_cite) + "`)"
+            label = _escape(e.label) + (f". *{_escape(e.note)}*" if e.note else "")
+            words = " … ".join(f"“{_escape(w)}”" for w in e.evidence) + f" {{cite:p}}`{e.dated_by}`"
+            rows += [f"* - {e.when}", f"  - {label}", f"  - {cites}", f"  - {words}"]
+        rows.append(":::")
+        return self.parse_text_to_nodes("\n".join(rows))
+
+
+class TimelineFigure(Figure):
+    """``{timeline-figure}``: the rendered figure; the body is its caption, alt text is computed."""
+
+    required_arguments = 0
+    optional_arguments = 0
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        env = self.state.document.settings.env
+        data, stem = _paths(bookdata.app_of(env))
+        env.note_dependency(str(data))
+        try:
+            events = load_events(data)
+        except TimelineError as exc:
+            logger.warning(
+                exc.message, location=(env.docname, self.lineno), type="litreview", subtype="timeline"
+            )
+            return []
+        rel = stem.relative_to(Path(bookdata.app_of(env).srcdir)).as_posix()
+        self.arguments = [f"/{rel}.*"]
+        self.options.setdefault("alt", alt_text(events))
+        self.options.setdefault("width", "100%")
+        return super().run()
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the config values, the build-time renderer and the two directives."""
+    app.setup_extension("litreview.sphinxext.bookdata")
+    app.add_config_value("litreview_timeline_data", "review/timeline.yaml", "env", types=frozenset({str}))
+    app.add_config_value("litreview_timeline_image", "_generated/timeline", "env", types=frozenset({str}))
+    app.connect("builder-inited", _render_on_init, priority=600)  # after refs.bib is parsed (500)
+    app.add_directive("timeline-table", TimelineTable)
+    app.add_directive("timeline-figure", TimelineFigure)
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
