@@ -14,7 +14,7 @@ import hashlib
 import io
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -36,10 +36,11 @@ VERSION = "1.0"
 KINDS: dict[str, tuple[str, str]] = {
     # kind: (legend label, colour from the colour-blind-safe Okabe–Ito palette)
     "programme": ("Programme, law or platform", "#0072B2"),
-    "target": ("Target year set by a programme", "#56B4E9"),
+    "target": ("Target, forecast or announcement", "#56B4E9"),
     "measure": ("Ranking, statistic or funding", "#009E73"),
     "politics": ("Politics and protest", "#D55E00"),
     "war-emigration": ("War and emigration", "#CC79A7"),
+    "publication": ("Publication or concept", "#E69F00"),
 }
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")  # fmt: skip
@@ -102,6 +103,9 @@ class Event:
     also_cite: tuple[str, ...]
     note: str
     line: int
+    # per article in mentioned_by, the verbatim words of that article that mention the event
+    # (the dated_by article's words begin with ``evidence``)
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
     @property
     def when(self) -> str:
@@ -130,6 +134,24 @@ def _keys(value: Any, field: str, path: Path, line: int) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _words(value: Any, key: str, path: Path, line: int) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise TimelineError(f"mentioned_by: the words of {key} must be a list of strings", path, line)
+    return tuple(value)
+
+
+def _mentions(value: Any, path: Path, line: int) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """``mentioned_by`` as keys and per-article words: a mapping key -> words, or a bare list of keys."""
+    if isinstance(value, dict):
+        keys = _keys(list(value), "mentioned_by", path, line)
+        return keys, {k: _words(value[k], k, path, line) for k in keys}
+    return _keys(value, "mentioned_by", path, line), {}
+
+
 def load_events(path: Path) -> list[Event]:
     """Read and check the timeline file; events come back sorted by year (file order within a year)."""
     path = Path(path)
@@ -155,10 +177,11 @@ def load_events(path: Path) -> list[Event]:
             raise TimelineError(f"event lacks {', '.join(missing)}", path, line)
         if raw["kind"] not in KINDS:
             raise TimelineError(f"kind {raw['kind']!r} is not one of {', '.join(KINDS)}", path, line)
-        mentioned = _keys(raw["mentioned_by"], "mentioned_by", path, line)
+        mentioned, words = _mentions(raw["mentioned_by"], path, line)
         if raw["dated_by"] not in mentioned:
             raise TimelineError(f"dated_by {raw['dated_by']!r} is not among mentioned_by", path, line)
         evidence = raw["evidence"] if isinstance(raw["evidence"], list) else [raw["evidence"]]
+        words[raw["dated_by"]] = (*map(str, evidence), *words.get(raw["dated_by"], ()))
         start = _date(raw["date"], path, line)
         end = _date(raw["end"], path, line) if raw.get("end") else None
         if end is not None and end.sort_key < start.sort_key:
@@ -166,7 +189,7 @@ def load_events(path: Path) -> list[Event]:
         events.append(
             Event(start, end, str(raw["label"]), raw["kind"], raw["dated_by"], tuple(map(str, evidence)),
                   mentioned, _keys(raw.get("also_cite", []), "also_cite", path, line),
-                  " ".join(str(raw.get("note", "")).split()), line)
+                  " ".join(str(raw.get("note", "")).split()), line, words)
         )  # fmt: skip
     return sorted(events, key=lambda e: (e.start.year, e.line))
 
