@@ -20,6 +20,7 @@ from review_support import (
     QUOTE_RE,
     REVIEW_PAGES,
     ROOT,
+    blocks_of,
     cited_keys,
     normalise,
     paragraphs,
@@ -28,6 +29,8 @@ from review_support import (
 
 PAGES = [*REVIEW_PAGES, GLOSSARY]
 ARTICLE_KEYS = {m.key for m in load_all(ROOT / "seeds")}
+# How the review marks a conclusion of its own, as opposed to a claim of an article.
+INFERENCE = re.compile(r"\b(we infer|on our reading|our inference)\b", re.IGNORECASE)
 
 
 def test_the_review_has_its_pages() -> None:
@@ -82,13 +85,26 @@ def test_every_theme_runs_through_at_least_two_articles() -> None:
         assert len(cited_keys(section) & ARTICLE_KEYS) >= 2, f"theme {title!r} cites fewer than two articles"
 
 
-def test_every_theme_names_agreements_and_contradictions() -> None:
+def _sections(text: str) -> list[tuple[str, str, int]]:
+    """``## `` sections of a page: title, body and the body's first line number."""
+    out = []
+    for match in re.finditer(r"^## (.+)$", text, flags=re.MULTILINE):
+        end = text.find("\n## ", match.end())
+        body = text[match.end() : end if end >= 0 else len(text)]
+        out.append((match.group(1), body, text[: match.end()].count("\n") + 1))
+    return out
+
+
+def test_every_fault_line_sets_articles_against_each_other_and_marks_our_inferences() -> None:
+    """The synthesis follows fault lines, not a template: each section has a paragraph that compares
+    two or more articles, and a paragraph in which the review marks an inference as its own."""
     text = (BOOK / "review" / "themes.md").read_text(encoding="utf-8")
-    for section in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
-        assert "**Where they agree.**" in section, section.splitlines()[0]
-        assert re.search(r"\*\*Where they (contradict each other|differ)\.\*\*", section), (
-            section.splitlines()[0]
-        )
+    sections = _sections(text)
+    assert len(sections) >= 4
+    for title, body, line in sections:
+        blocks = [para for _, para in blocks_of(body, line)]
+        assert any(len(cited_keys(p) & ARTICLE_KEYS) >= 2 for p in blocks), f"{title!r} compares no articles"
+        assert any(INFERENCE.search(p) for p in blocks), f"{title!r} marks no inference of ours"
 
 
 @pytest.mark.parametrize("path", [*PAGES, BOOK / "review" / "timeline.yaml"], ids=lambda p: p.name)
