@@ -15,6 +15,9 @@ GLOSSARY = BOOK / "glossary.md"
 
 CITE_RE = re.compile(r"\{cite:(?:t|p|ct|cp|ts|ps|year|author)\}`([^`]+)`")
 QUOTE_RE = re.compile(r"“([^”]*)”")
+REF_RE = re.compile(r"\{ref\}`(?:[^`<]*<\s*)?([\w:-]+)\s*>?`")
+# A bracketed insertion in an article's text, such as seed 000's "[note: …]": not the author's running text.
+NOTE_RE = re.compile(r"\[note:[^\]]*\]")
 PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|coming soon|placeholder)\b", re.IGNORECASE)
 
 # How prose names each article: its authors' surnames, or the institution or venue behind it.
@@ -38,6 +41,11 @@ def seed_texts() -> dict[str, str]:
     return {m.key: normalise(m.seed_path.read_text(encoding="utf-8")) for m in load_all(ROOT / "seeds")}
 
 
+def refs(text: str) -> set[str]:
+    """Every label that a {ref} role in ``text`` points to."""
+    return {m.group(1) for m in REF_RE.finditer(text)}
+
+
 def cited_keys(text: str) -> set[str]:
     """Every refs.bib key cited with a {cite:…} role in ``text``."""
     return {k.strip() for m in CITE_RE.finditer(text) for k in m.group(1).split(",")}
@@ -49,11 +57,16 @@ DATA_DIRECTIVES = ("corpus-table",)  # bodies are data (YAML), rendered with cit
 def paragraphs(path: Path) -> list[tuple[int, str]]:
     """Prose blocks of a MyST page with their first line: split at blank lines; headings, labels,
     fence lines and the bodies of data directives left out."""
+    return blocks_of(path.read_text(encoding="utf-8"))
+
+
+def blocks_of(text: str, first_line: int = 1) -> list[tuple[int, str]]:
+    """The prose blocks of MyST text (see :func:`paragraphs`), numbered from ``first_line``."""
     blocks: list[tuple[int, str]] = []
     current: list[str] = []
     start = 0
     in_data = False
-    for number, line in enumerate([*path.read_text(encoding="utf-8").splitlines(), ""], start=1):
+    for number, line in enumerate([*text.splitlines(), ""], start=first_line):
         if line.startswith("```"):
             in_data = not in_data and line[3:].strip("{}").startswith(DATA_DIRECTIVES)
         skip = in_data or line.startswith(("#", "(", "```", ":::")) or re.match(r"^:[\w-]+:", line)

@@ -16,18 +16,33 @@ from review_support import (
     BOOK,
     GLOSSARY,
     NAMES,
+    NOTE_RE,
     PLACEHOLDERS,
     QUOTE_RE,
     REVIEW_PAGES,
     ROOT,
+    blocks_of,
     cited_keys,
     normalise,
     paragraphs,
+    refs,
     seed_texts,
 )
 
 PAGES = [*REVIEW_PAGES, GLOSSARY]
 ARTICLE_KEYS = {m.key for m in load_all(ROOT / "seeds")}
+METHOD = BOOK / "review" / "method.md"
+CONCLUSION = BOOK / "review" / "conclusion.md"
+RQ_LABEL = re.compile(r"^\((rq\d+)\)=[ \t]*$", re.MULTILINE)
+# How the review marks a conclusion of its own, as opposed to a claim of an article.
+INFERENCE = re.compile(r"\b(we infer|on our reading|our inference)\b", re.IGNORECASE)
+# What a reader must not meet outside the "About this edition" boxes: the names of the project's
+# internal files (the bibliographic notes, seed metadata and texts, data files) and hashes.
+INTERNAL_FILE = re.compile(
+    r"SOURCES\.md|[\w./-]+\.(?:toml|txt|ya?ml)\b"
+    r"|(?<![\w/.-])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{12,64}(?![\w-])"
+)
+BUILD_DETAIL = re.compile(r"build time|when the book is built|counted from the seeds|\bseeds/", re.IGNORECASE)
 
 
 def test_the_review_has_its_pages() -> None:
@@ -82,13 +97,147 @@ def test_every_theme_runs_through_at_least_two_articles() -> None:
         assert len(cited_keys(section) & ARTICLE_KEYS) >= 2, f"theme {title!r} cites fewer than two articles"
 
 
-def test_every_theme_names_agreements_and_contradictions() -> None:
+def _sections(text: str) -> list[tuple[str, str, int]]:
+    """``## `` sections of a page: title, body and the body's first line number."""
+    out = []
+    for match in re.finditer(r"^## (.+)$", text, flags=re.MULTILINE):
+        end = text.find("\n## ", match.end())
+        body = text[match.end() : end if end >= 0 else len(text)]
+        out.append((match.group(1), body, text[: match.end()].count("\n") + 1))
+    return out
+
+
+def test_every_fault_line_sets_articles_against_each_other_and_marks_our_inferences() -> None:
+    """The synthesis follows fault lines, not a template: each section has a paragraph that compares
+    two or more articles, and a paragraph in which the review marks an inference as its own."""
     text = (BOOK / "review" / "themes.md").read_text(encoding="utf-8")
-    for section in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
-        assert "**Where they agree.**" in section, section.splitlines()[0]
-        assert re.search(r"\*\*Where they (contradict each other|differ)\.\*\*", section), (
-            section.splitlines()[0]
-        )
+    sections = _sections(text)
+    assert len(sections) >= 4
+    for title, body, line in sections:
+        blocks = [para for _, para in blocks_of(body, line)]
+        assert any(len(cited_keys(p) & ARTICLE_KEYS) >= 2 for p in blocks), f"{title!r} compares no articles"
+        assert any(INFERENCE.search(p) for p in blocks), f"{title!r} marks no inference of ours"
+
+
+def review_questions() -> dict[str, str]:
+    """The review questions of the method page: each label ``(rqN)=`` and the paragraph after it."""
+    text = METHOD.read_text(encoding="utf-8")
+    return {m.group(1): text[m.end() :].strip("\n").split("\n\n", 1)[0] for m in RQ_LABEL.finditer(text)}
+
+
+def test_the_method_sets_three_to_five_specific_questions() -> None:
+    questions = review_questions()
+    assert 3 <= len(questions) <= 5, sorted(questions)
+    for label, question in questions.items():
+        assert question.rstrip().endswith("?"), f"method.md: {label} is not followed by a question"
+
+
+@pytest.mark.parametrize("label", sorted(review_questions()))
+def test_each_review_question_is_answered_in_the_conclusion(label: str) -> None:
+    answers = [para for _, para in paragraphs(CONCLUSION) if label in refs(para)]
+    assert answers, f"conclusion.md does not link the review question {label}"
+    prose = [re.sub(r"\{[\w:-]+\}`[^`]*`", " ", a) for a in answers]
+    assert any(
+        len(p.split()) >= 60 and cited_keys(a) & ARTICLE_KEYS for p, a in zip(prose, answers, strict=True)
+    ), f"conclusion.md links {label} but answers it in no paragraph of substance citing the articles"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_words_of_a_bracketed_note_are_not_given_to_the_author(page: Path) -> None:
+    """Seed 000's “propaganda” sits in a bracketed “[note: …]” inside the text; a paragraph that quotes
+    words found only there must say that they come from the note."""
+    seeds = seed_texts()
+    problems = []
+    for line, para in paragraphs(page):
+        for quote in QUOTE_RE.findall(para):
+            for key in cited_keys(para) & ARTICLE_KEYS:
+                only_in_note = normalise(quote) in seeds[key] and normalise(quote) not in NOTE_RE.sub(
+                    " ", seeds[key]
+                )
+                if only_in_note and not re.search(r"\bnote\b", para):
+                    problems.append(f"{page.name}:{line}: “{quote}” is from a bracketed note in {key}")
+    assert not problems, "\n".join(problems)
+
+
+READER_SOURCES = [*PAGES, BOOK / "index.md", *sorted((BOOK / "articles").glob("*-*.md"))]
+
+
+def _outside_generated(text: str) -> str:
+    return re.sub(r"<!-- generated:begin.*?<!-- generated:end[^>]*-->", " ", text, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("page", READER_SOURCES, ids=lambda p: p.name)
+def test_pages_we_write_keep_build_details_off_the_page(page: Path) -> None:
+    """No internal file name, hash or account of the build in the review, glossary, home page or
+    editor's summaries (the generated regions of the chapters hold the "About this edition" boxes)."""
+    text = _outside_generated(page.read_text(encoding="utf-8"))
+    found = [m.group(0) for m in INTERNAL_FILE.finditer(text)] + [
+        m.group(0) for m in BUILD_DETAIL.finditer(text)
+    ]
+    assert not found, f"{page.name}: {found}"
+
+
+def _reader_text(html: Path) -> str:
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    for node in soup.select(".about-edition, script, style, noscript"):
+        node.decompose()
+    return " ".join(soup.body.get_text(" ").split()) if soup.body else ""
+
+
+def _reader_pages(outdir: Path) -> list[Path]:
+    skip = {"_static", "_sources", "_images", "_generated"}
+    return [p for p in sorted(outdir.rglob("*.html")) if not skip & set(p.relative_to(outdir).parts)]
+
+
+@pytest.mark.slow
+def test_no_reader_facing_page_names_an_internal_file(html_build) -> None:
+    assert html_build.returncode == 0, html_build.stderr
+    problems = []
+    for page in _reader_pages(html_build.outdir):
+        text = _reader_text(page)
+        for m in INTERNAL_FILE.finditer(text):
+            context = text[max(0, m.start() - 60) : m.end() + 20]
+            problems.append(f"{page.relative_to(html_build.outdir)}: {m.group(0)!r} in …{context}…")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_internal_file_check_can_fail() -> None:
+    offending = (
+        "which SOURCES.md judges",
+        "drawn from book/review/timeline.yaml",
+        "seed 001_a99c662e468ee4e4.txt",
+        "(SHA-256 2113006ef476…)",
+        "the metadata in 004_79a4b91692c8b3fe.toml",
+    )
+    for text in offending:
+        assert INTERNAL_FILE.search(text), text
+    for text in ("DOI 10.1051/e3sconf/202017404039", "ISBN 978-1-61977-581-7", "36th of 193", "refs.bib"):
+        assert not INTERNAL_FILE.search(text), text
+
+
+@pytest.mark.slow
+def test_review_pages_show_no_build_details(html_build) -> None:
+    assert html_build.returncode == 0, html_build.stderr
+    problems = []
+    for page in _reader_pages(html_build.outdir / "review"):
+        text = _reader_text(page)
+        problems += [f"{page.name}: {m.group(0)!r}" for m in BUILD_DETAIL.finditer(text)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_the_conclusion_links_every_review_question(html_build) -> None:
+    assert html_build.returncode == 0, html_build.stderr
+    method = BeautifulSoup(
+        (html_build.outdir / "review" / "method.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    conclusion = BeautifulSoup(
+        (html_build.outdir / "review" / "conclusion.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    for label in review_questions():
+        target = method.find(id=label)
+        assert target is not None and "?" in target.get_text(), label
+        assert conclusion.select_one(f'a[href$="method.html#{label}"]'), label
 
 
 @pytest.mark.parametrize("path", [*PAGES, BOOK / "review" / "timeline.yaml"], ids=lambda p: p.name)

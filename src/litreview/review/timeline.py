@@ -21,10 +21,11 @@ from litreview.core.errors import TimelineError
 KINDS: dict[str, tuple[str, str]] = {
     # kind: (legend label, colour from the colour-blind-safe Okabe–Ito palette)
     "programme": ("Programme, law or platform", "#0072B2"),
-    "target": ("Target year set by a programme", "#56B4E9"),
+    "target": ("Target, forecast or announcement", "#56B4E9"),
     "measure": ("Ranking, statistic or funding", "#009E73"),
     "politics": ("Politics and protest", "#D55E00"),
     "war-emigration": ("War and emigration", "#CC79A7"),
+    "publication": ("Publication or concept", "#E69F00"),
 }
 REQUIRED = ("date", "label", "kind", "dated_by", "evidence", "mentioned_by")
 
