@@ -78,22 +78,3 @@ def cff_family(person: dict) -> str:
     if "name" in person:
         return person["name"]
     return " ".join(p for p in (person.get("name-particle", ""), person["family-names"]) if p)
-
-
-def known_dates(entry) -> list[str]:
-    """The entry's publication date(s) as refs.bib writes them, unknown parts dropped.
-
-    ``2022-02-09`` → ["2022-02-09"]; a range ``2002/2003`` → ["2002", "2003"]; ``XXXX`` (biblatex's
-    "year unspecified") → []; no date or year at all → [].
-    """
-    value = entry.fields.get("date") or entry.fields.get("year", "")
-    dates = []
-    for piece in value.split("/"):
-        known = []
-        for part in piece.strip().rstrip("?~").split("-"):
-            if not part or "X" in part or part == "..":
-                break
-            known.append(part)
-        if known:
-            dates.append("-".join(known))
-    return dates

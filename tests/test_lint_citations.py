@@ -121,11 +121,12 @@ def test_doi_holding_a_url_or_prefix():
     ]
 
 
-def test_url_without_urldate():
-    bib = FIXTURES / "url-without-urldate" / "refs.bib"
-    assert found(lc.check_url_has_urldate, "url-without-urldate") == [
-        ("refs.bib", line_of(bib, "https://example.org/page"), "C007")
-    ]
+def test_urldate_is_a_day_that_happened_beside_an_address():
+    bib = FIXTURES / "urldate" / "refs.bib"
+    assert found(lc.check_urldate, "urldate") == [
+        ("refs.bib", line_of(bib, "2999-01-01"), "C007"),  # after today
+        ("refs.bib", line_of(bib, "2020-01-01"), "C007"),  # no url
+    ]  # a url without urldate (an address as printed) and a past day beside a url are fine
 
 
 def test_url_in_howpublished():
@@ -151,9 +152,13 @@ def test_missing_required_fields_and_unknown_type():
     assert [(f.line, f.code) for f in findings] == [
         (line_of(bib, "@article{nojournal2019work"), "C010"),
         (line_of(bib, "@inproceedings{proc2019work"), "C010"),
-    ]  # edited2019book: an editor and a date stand in for author and year
+        (line_of(bib, "@online{webpage2019site"), "C010"),
+        (line_of(bib, "@misc{nobodyndpage"), "C010"),
+    ]  # edited2019book: an editor stands in for the author; untitled2019work: its addendum says why
     assert "journal" in findings[0].message
     assert "@inproceedings" in findings[1].message
+    assert "@online" in findings[2].message and "@misc" in findings[2].message
+    assert "author or editor" in findings[3].message
 
 
 def test_date_and_year_that_disagree_or_a_date_that_is_not_iso():
@@ -161,7 +166,9 @@ def test_date_and_year_that_disagree_or_a_date_that_is_not_iso():
     assert found(lc.check_date_year, "date-year-mismatch") == [
         ("refs.bib", line_of(bib, "year      = {2019}"), "C011"),
         ("refs.bib", line_of(bib, "March 2020"), "C011"),
-    ]  # XXXX (year unspecified) and 2002/2003 (a range) are ISO 8601 and fine
+        ("refs.bib", line_of(bib, "date         = {2020}"), "C011"),  # year n.d. with a date
+        ("refs.bib", line_of(bib, "{twenty}"), "C011"),
+    ]  # year n.d. alone, and 2002/2003 (a range), are fine
 
 
 def test_key_convention():
@@ -172,6 +179,14 @@ def test_key_convention():
         ("refs.bib", line_of(bib, "{smith2021word"), "C012"),
         ("refs.bib", line_of(bib, "{smithndword"), "C012"),
     ]
+
+
+def test_latex_special_characters_in_printed_fields():
+    bib = FIXTURES / "latex-special" / "refs.bib"
+    assert found(lc.check_latex_special_characters, "latex-special") == [
+        ("refs.bib", line_of(bib, "addendum     = {The article prints"), "C014"),
+        ("refs.bib", line_of(bib, "Growth of 50% a Year"), "C014"),
+    ]  # the url, the escaped 50\% and R\&D, and the annotation (no style prints it) are fine
 
 
 def test_article_chapter_that_cites_nothing():

@@ -84,14 +84,14 @@ def test_rogers_holds_the_verified_year_and_the_note_the_printed_one(bib):
     printed_year = re.search(r"\((\d{4})\)$", seed002_reference(14)).group(1)
     rogers = entry(bib, "rogers2003diffusion")
     assert rogers.fields["year"] == "2003" != printed_year
-    assert f"year {printed_year}" in rogers.fields["note"]
+    assert f"year {printed_year}" in rogers.fields["addendum"]
 
 
 def test_negroponte_holds_the_first_edition_year_and_the_note_the_printed_one(bib):
     printed_year = re.search(r"\((\d{4})\)$", seed002_reference(3)).group(1)
     negroponte = entry(bib, "negroponte1995being")
     assert negroponte.fields["year"] == "1995" != printed_year
-    assert f"year {printed_year}" in negroponte.fields["note"]
+    assert f"year {printed_year}" in negroponte.fields["addendum"]
 
 
 def test_wilson_holds_the_verified_year_and_authors_and_the_note_what_was_printed(bib):
@@ -101,8 +101,8 @@ def test_wilson_holds_the_verified_year_and_authors_and_the_note_what_was_printe
     wilson = entry(bib, "wilson2003dreaming")
     assert wilson.fields["year"] == "2003" != printed_year
     assert [p.last_names[0] for p in wilson.persons["author"]] == ["Wilson", "Purushothaman"]
-    assert f"year {printed_year}" in wilson.fields["note"]
-    assert "no authors" in wilson.fields["note"]
+    assert f"year {printed_year}" in wilson.fields["addendum"]
+    assert "no authors" in wilson.fields["addendum"]
 
 
 def test_borsi_holds_the_verified_volume_issue_pages_and_the_note_the_printed_ones(bib):
@@ -110,8 +110,8 @@ def test_borsi_holds_the_verified_volume_issue_pages_and_the_note_the_printed_on
     borsi = entry(bib, "borsi2015evolution")
     assert (borsi.fields["volume"], borsi.fields["number"], borsi.fields["pages"]) == ("48", "2", "657--681")
     assert borsi.fields["volume"] != volume
-    assert f"volume {volume}" in borsi.fields["note"]
-    assert f"page {page}" in borsi.fields["note"]
+    assert f"volume {volume}" in borsi.fields["addendum"]
+    assert f"page {page}" in borsi.fields["addendum"]
 
 
 def test_kose_names_otrok_and_the_note_keeps_the_printed_otok_and_234(bib):
@@ -122,8 +122,8 @@ def test_kose_names_otrok_and_the_note_keeps_the_printed_otok_and_234(bib):
     kose = entry(bib, "kose2008global")
     second = kose.persons["author"][1].last_names[0]
     assert second == "Otrok" != printed_second
-    assert printed_second in kose.fields["note"]
-    assert f"“{printed_number}”" in kose.fields["note"]
+    assert printed_second in kose.fields["addendum"]
+    assert f"“{printed_number}”" in kose.fields["addendum"]
     assert kose.fields["number"] == "14292"
 
 
@@ -140,7 +140,7 @@ def test_ahmadov_holds_the_verified_volume_pages_year_doi_and_the_note_the_print
     assert ahmadov.fields["doi"] == "10.1177/0010414015600468"
     assert ahmadov.fields["volume"] != volume
     for printed in (f"{volume}({issue})", when, pages):
-        assert printed in ahmadov.fields["note"]
+        assert printed in ahmadov.fields["addendum"]
 
 
 def test_strategy_title_is_the_decrees_and_the_note_keeps_the_printed_until_2035(bib):
@@ -148,7 +148,7 @@ def test_strategy_title_is_the_decrees_and_the_note_keeps_the_printed_until_2035
     assert "until 2035" in printed_title
     strategy = entry(bib, "presidentrf2016strategy")
     assert "until 2035" not in strategy.fields["title"]
-    assert printed_title in strategy.fields["note"]
+    assert printed_title in strategy.fields["addendum"]
 
 
 def test_roco_and_bainbridge_are_editors_not_the_printed_authors(bib):
@@ -156,7 +156,7 @@ def test_roco_and_bainbridge_are_editors_not_the_printed_authors(bib):
     roco = entry(bib, "roco2003converging")
     assert "author" not in roco.persons
     assert [p.last_names[0] for p in roco.persons["editor"]] == ["Roco", "Bainbridge"]
-    assert "editors" in roco.fields["note"]
+    assert "editors" in roco.fields["addendum"]
 
 
 def test_gelman_holds_the_full_cyrillic_title_and_the_note_the_printed_short_one(bib):
@@ -166,7 +166,7 @@ def test_gelman_holds_the_full_cyrillic_title_and_the_note_the_printed_short_one
     title = gelman.fields["title"]
     assert title.startswith(short_title) and title != short_title
     assert re.search("[А-Яа-я]", title)  # Cyrillic stays Cyrillic
-    assert short_title in gelman.fields["note"] and publisher in gelman.fields["note"]
+    assert short_title in gelman.fields["addendum"] and publisher in gelman.fields["addendum"]
 
 
 def test_keeble_loader_book_title_is_verified_and_the_note_keeps_the_printed_one(bib):
@@ -175,53 +175,85 @@ def test_keeble_loader_book_title_is_verified_and_the_note_keeps_the_printed_one
     chapter = entry(bib, "stafeev2001community")
     assert chapter.fields["booktitle"] != printed_book
     assert "Social" in chapter.fields["booktitle"]
-    assert printed_book in chapter.fields["note"]
+    assert printed_book in chapter.fields["addendum"]
 
 
 def test_inferred_facts_stay_out_of_the_fields(bib):
-    assert "author" not in entry(bib, "erofeev2022learning").persons  # authorship only inferred
-    assert "Erofeev" in entry(bib, "erofeev2022learning").fields["note"]
+    essay = entry(bib, "erofeev2022learning")
+    assert all("Erofeev" not in str(p) for p in essay.persons["author"])  # authorship only inferred
+    assert "Erofeev" in essay.fields["annotation"] and "inferred" in essay.fields["annotation"]
     assert "journal" not in entry(bib, "ezdinandneoindustrial").fields  # venue only inferred
     for key in ALL_KEYS:
         fields = entry(bib, key).fields
         if "E3S" in fields.get("journal", ""):
             assert "doi" not in fields, key  # E3S DOIs are inferred from a pattern, never resolved
-            assert "10.1051/e3sconf/" in fields["note"], key
+            assert "10.1051/e3sconf/" in fields["annotation"], key
 
 
-def test_no_latex_escapes_and_no_case_protecting_braces():
+def test_no_latex_escapes_and_braces_only_around_whole_words_of_titles():
     text = BIB.read_text(encoding="utf-8")
     body = "\n".join(line for line in text.splitlines() if not line.startswith("%"))
     assert re.findall(r"\\(?!&)", body) == []  # only "\&", which LaTeX needs, never {\"o} or \'
     assert "``" not in body and "''" not in body
     for key, fields in parse_file(str(BIB), "bibtex").entries.items():
         for name, value in fields.fields.items():
-            assert "{" not in value and "}" not in value, (key, name)
+            groups = re.findall(r"\{([^{}]*)\}", value)
+            if name == "title":  # case protection for BibTeX styles: one or more whole words
+                assert all(re.fullmatch(r"[\w.'’ -]+", g) for g in groups), (key, groups)
+            else:
+                assert not groups, (key, name)
 
 
-def test_dois_are_bare_and_urls_have_an_access_date(bib):
+def test_dois_are_bare_and_no_access_date_is_invented(bib):
+    """An access date is a day somebody opened the page: it must say so in the verification record."""
     for key in ALL_KEYS:
         fields = entry(bib, key).fields
         if "doi" in fields:
             assert re.fullmatch(r"10\.\d{4,9}/\S+", fields["doi"]), key
         if "url" in fields:
             assert fields["url"].startswith(("http://", "https://")), key
-            date.fromisoformat(fields["urldate"])
+        if "urldate" in fields:
+            day = date.fromisoformat(fields["urldate"])
+            assert day <= date.today(), key
+            assert f"opened on {fields['urldate']}" in fields.get("annotation", ""), key
 
 
-def test_dates_are_iso_and_agree_with_year(bib):
+def test_every_entry_has_a_year_or_says_it_has_none(bib):
+    """BibTeX reads ``year`` (n.d. prints "n.d."); biblatex reads ``date``, which must agree."""
     for key in ALL_KEYS:
         fields = entry(bib, key).fields
-        assert DATE.match(fields["date"]), key
-        if "year" in fields:
-            assert fields["date"].startswith(fields["year"]), key
+        year = fields["year"]
+        if year == "n.d.":
+            assert "date" not in fields, key  # biblatex then prints its own "n.d."
+            assert re.match(r"^[a-z]+nd[a-z0-9]+$", key), key  # the key convention's "nd" (no date)
         else:
-            assert fields["date"] == "XXXX", key  # no year: the date says it is unknown
-        if fields["date"] == "XXXX":
-            assert "nd" in key, key  # the key convention's "nd" (no date)
+            assert re.fullmatch(r"\d{4}", year), key
+            assert DATE.match(fields["date"]) and fields["date"].startswith(year), key
+        assert "XXXX" not in fields.get("date", ""), key
 
 
-def test_biber_validates_refs_bib_without_a_warning(tmp_path):
+def expected_datamodel_warnings(bib: BibliographyData) -> dict[str, str]:
+    """What biber's data-model check says of refs.bib by design, each with its reason, from refs.bib.
+
+    (A reader's biber run, without ``--validate-datamodel`` and with the README's source map,
+    prints none of them: tests/test_reader_papers.py.)"""
+    expected = {}
+    for key, e in bib.entries.items():
+        if e.fields.get("year") == "n.d.":
+            why = "year n.d. so that BibTeX styles print it; the README's source map drops it for biber"
+            expected[f"WARN - legacy year field 'n.d.' in entry '{key}' is not an integer"] = why
+            invalid = f"WARN - Datamodel: Entry '{key}' (refs.bib): Invalid value of field 'year' must be"
+            expected[invalid] = why
+        if "title" not in e.fields:
+            why = "the title was not found; none is invented"
+            expected[f"WARN - Datamodel: Entry '{key}' (refs.bib): Missing mandatory field 'title'"] = why
+        if e.type == "book" and "author" not in e.persons:
+            why = "an edited volume: BibTeX knows no @collection, so @book with editors"
+            expected[f"WARN - Datamodel: Entry '{key}' (refs.bib): Missing mandatory field 'author'"] = why
+    return expected
+
+
+def test_biber_validates_refs_bib_with_only_the_warnings_its_policy_causes(tmp_path, bib):
     shutil.copy(BIB, tmp_path / "refs.bib")
     proc = subprocess.run(
         ["biber", "--tool", "--validate-datamodel", "refs.bib"],
@@ -231,4 +263,7 @@ def test_biber_validates_refs_bib_without_a_warning(tmp_path):
     assert proc.returncode == 0, output
     assert "Datamodel validation complete" in output
     problems = [line for line in output.splitlines() if line.startswith(("WARN", "ERROR"))]
-    assert problems == []
+    expected = expected_datamodel_warnings(bib)
+    unexplained = [line for line in problems if not any(line.startswith(e) for e in expected)]
+    assert unexplained == []
+    assert all(any(line.startswith(e) for line in problems) for e in expected)  # the checks are real

@@ -1,18 +1,29 @@
-"""Template nodes the formatting and citation styles share: dates and access dates, or "n.d.".
+"""Template nodes the formatting and citation styles share: the year a work is cited by, its fuller
+date, its access date.
 
-A work's date comes from ``date`` (biblatex's ISO 8601-2) or ``year``; a year that is not known
-prints "n.d." (no date), never an empty year or "XXXX".
+A work is cited by its year and, where the same maker has several works that year, a letter:
+"Stafeev (2002a)", "Stafeev (2002b)" — biblatex's ``extradate``. The letters are computed for
+the whole bibliography (:func:`assign_extradates`) and kept on each entry as the field
+``extradate`` for the build, so that citations and the list agree, and a cached formatted entry
+changes whenever its letter does. A year that is not known prints "n.d." (no date), never an
+empty year or "XXXX".
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from pybtex.database import Entry
 from pybtex.richtext import Text
-from pybtex.style.template import node
+from pybtex.style.template import FieldIsMissing, node
 
 from litreview.core import bib, dates
 
+EXTRADATE = "extradate"  # the field the a/b letter is kept in during a build (never written to refs.bib)
 
-def entry_date(entry) -> str | None:
+
+def entry_date(entry: Entry) -> str | None:
     """The fullest date the entry has, in words; None when not known."""
     try:
         return dates.span_text(bib.issued(entry))
@@ -20,23 +31,67 @@ def entry_date(entry) -> str | None:
         return None
 
 
+def cited_year(entry: Entry) -> str:
+    """What a citation prints for the year: "2003", "2002a", "n.d."."""
+    return (bib.year(entry) or dates.NO_DATE) + entry.fields.get(EXTRADATE, "")
+
+
+def assign_extradates(entries: Iterable[Entry], order: Callable[[Entry], object]) -> dict[str, str]:
+    """Give the works of the same maker and year the letters a, b, … in the list's order (``order``
+    is the sorting key); set them on the entries as ``extradate``; return key → letter."""
+    groups: defaultdict[tuple, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        maker = tuple(n.surname.casefold() for n in bib.makers(entry))
+        groups[(maker, bib.year(entry) or dates.NO_DATE)].append(entry)
+    letters: dict[str, str] = {}
+    for group in groups.values():
+        for entry in group:
+            entry.fields.pop(EXTRADATE, None)
+        if len(group) < 2:
+            continue
+        for index, entry in enumerate(sorted(group, key=order)):
+            letter = "abcdefghijklmnopqrstuvwxyz"[index] if index < 26 else f"-{index + 1}"
+            entry.fields[EXTRADATE] = letter
+            letters[entry.key] = letter
+    return letters
+
+
 @node
-def date_or_nd(children, data):
-    """The entry's date in words, or "n.d."."""
+def extra_date(children, data):
+    """The year with its letter, or "n.d.": the list's counterpart of a citation's year."""
     assert not children
-    return Text(entry_date(data["entry"]) or dates.NO_DATE)
+    return Text(cited_year(data["entry"]))
 
 
 @node
 def year_or_nd(children, data):
-    """The entry's year (from ``year`` or ``date``), or "n.d."; used in citations."""
+    """The year a citation prints (see :func:`cited_year`)."""
     assert not children
-    return Text(bib.year(data["entry"]) or dates.NO_DATE)
+    return Text(cited_year(data["entry"]))
+
+
+@node
+def fuller_date(children, data):
+    """The full date where it says more than the year ("9 February 2022", "October 2008"), else
+    nothing (the year is already in the entry's head)."""
+    assert not children
+    entry = data["entry"]
+    try:
+        issued = bib.issued(entry)
+    except ValueError:
+        return Text()
+    if len(issued) == 1 and issued[0].month is not None:
+        return Text(str(issued[0]))
+    return Text()
 
 
 @node
 def urldate(children, data):
-    """ "accessed 23 November 2026" from ``urldate``."""
+    """ "accessed 23 November 2026" from ``urldate`` (only for a page really opened that day);
+    missing (so that an ``optional`` around it prints nothing) when there is none."""
     assert not children
-    value = data["entry"].fields.get("urldate", "")
-    return Text("accessed ", dates.iso_day_text(value)) if value else Text()
+    entry = data["entry"]
+    value = entry.fields.get("urldate", "")
+    if not value:
+        raise FieldIsMissing("urldate", entry)
+    return Text("accessed ", dates.iso_day_text(value))

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 
 from pybtex.database import Entry, Person
-from pybtex.style.labels.alpha import LabelStyle as AlphaLabelStyle
+from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
 
+from litreview.bibstyle.nodes import cited_year
 from litreview.core import bib
 from litreview.core.latex import plain
 
@@ -86,18 +87,20 @@ def _letters(value: str) -> str:
     return "".join(char for char in unicodedata.normalize("NFC", plain(value)) if char.isalnum())
 
 
-class LabelStyle(AlphaLabelStyle):
-    """alpha labels ("Rog03", "BM15", "Гел19") built from Unicode surnames and ``date`` years."""
+class LabelStyle(BaseLabelStyle):
+    """Author–year labels ("Rogers 2003", "Borsi and Metiu 2015", "Stafeev 2002a", "World Bank n.d."):
+    what the citations print, so a label (where a builder shows one) matches the text."""
 
-    def format_label(self, entry: Entry) -> str:
-        persons, text = maker(entry)
-        if not persons:
-            base = _letters(re.sub(r"^(The|A|An)\s+", "", plain(text)))[:3]
-        elif len(persons) == 1:
-            base = _letters(_surname(persons[0]))[:3]
-        else:
-            shown = persons[:3] if len(persons) > 4 else persons
-            base = "".join(_letters(_surname(p))[:1] for p in shown)
-            base += "+" if len(persons) > 4 else ""
-        year = bib.year(entry)
-        return base + (year[-2:] if year else "")
+    def format_labels(self, sorted_entries: Iterable[Entry]) -> Iterator[str]:
+        for entry in sorted_entries:
+            yield f"{cited_name(entry)} {cited_year(entry)}"
+
+
+def cited_name(entry: Entry) -> str:
+    """The makers as a citation names them: "Rogers", "Borsi and Metiu", "Zhironkin et al."."""
+    surnames = [n.surname for n in bib.makers(entry)]
+    if not surnames:
+        return plain(entry.fields.get("title", entry.key))
+    if len(surnames) > 2:
+        return f"{surnames[0]} et al."
+    return " and ".join(surnames)

@@ -279,7 +279,8 @@ class ArticleFacts:
     """The article's own facts, read from its refs.bib entry (their one home)."""
 
     title: str
-    authors: tuple[str, ...]
+    authors: tuple[str, ...]  # people who wrote it
+    organisations: tuple[str, ...]  # a group author (an unsigned piece cited under its publisher)
     venue: str
     venue_is_journal: bool
     date: str
@@ -295,13 +296,18 @@ def article_facts(meta: SeedMeta, data: BibliographyData) -> ArticleFacts:
     if not title:
         raise ConvertError(f"refs.bib entry {meta.key!r} has no title", meta.toml_path, meta.line_of("key"))
     venue_field = next(
-        (k for k in ("journal", "journaltitle", "organization", "publisher") if entry.fields.get(k)), ""
-    )
+        (k for k in ("journal", "journaltitle", "howpublished", "organization", "publisher")
+         if entry.fields.get(k)),
+        "",
+    )  # fmt: skip
     url = bib.raw_field(entry, "url")
+    names = bib.people(entry, "author")
+    organisations = tuple(n.display for n in names if n.is_organisation)
     return ArticleFacts(
         title=title,
-        authors=tuple(n.display for n in bib.people(entry, "author")),
-        venue=bib.field_text(entry, venue_field) if venue_field else "",
+        authors=tuple(n.display for n in names if not n.is_organisation),
+        organisations=organisations,
+        venue=bib.field_text(entry, venue_field) if venue_field else prose_list(organisations),
         venue_is_journal=venue_field in ("journal", "journaltitle"),
         date=bib.date_text(entry) or "",
         url=url if SAFE_HREF.match(url) else "",
@@ -314,6 +320,8 @@ def render_head(meta: SeedMeta, facts: ArticleFacts) -> str:
         who = "By " + escape(prose_list(facts.authors))
     elif meta.attributed_to:
         who = f"Author not named; attributed to {escape(meta.attributed_to)} (inferred)"
+    elif facts.organisations:
+        who = "By " + escape(prose_list(facts.organisations))
     else:
         who = "Author not named"
     venue = ""

@@ -202,8 +202,15 @@ def raw_field(entry: Entry, name: str) -> str:
 
 
 def people(entry: Entry, role: str) -> tuple[Name, ...]:
-    """The entry's people in one role ("author", "editor"), split into parts."""
-    return tuple(Name.from_person(p) for p in entry.persons.get(role, []))
+    """The entry's people in one role ("author", "editor"), split into parts; BibTeX's "and others"
+    ends a list, it is not a person (see :func:`et_al`)."""
+    return tuple(Name.from_person(p) for p in entry.persons.get(role, []) if str(p) != "others")
+
+
+def et_al(entry: Entry, role: str) -> bool:
+    """True when the list of names in ``role`` ends with BibTeX's "and others"."""
+    names = entry.persons.get(role, [])
+    return bool(names) and str(names[-1]) == "others"
 
 
 def makers(entry: Entry) -> tuple[Name, ...]:
@@ -238,8 +245,12 @@ def year(entry: Entry) -> str | None:
 
 def date_text(entry: Entry) -> str | None:
     """The fullest date a reader needs: "9 February 2022", "2002–2003"; a periodical's issue label
-    ("Fall-Winter 2002-2003") when it names the year; None when the date is not known."""
+    ("Fall-Winter 2002-2003", in ``issue`` or, for BibTeX, ``number``) when it names the year; None
+    when the date is not known."""
     issue = field_text(entry, "issue")
+    number = field_text(entry, "number")
+    if not issue and entry.type.lower() == "article" and number and not number.isdigit():
+        issue = number  # an issue's name ("Fall-Winter 2002-2003") kept where BibTeX reads it
     try:
         found = issued(entry)
     except ValueError:

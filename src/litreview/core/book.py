@@ -33,6 +33,7 @@ class Book:
     date_released: dt.date
     license: str = ""
     abstract: str = ""
+    publisher: str = ""
     keywords: tuple[str, ...] = ()
 
     @property
@@ -107,4 +108,10 @@ def load_book(path: Path) -> Book:
         license=str(data.get("license", "")),
         abstract=" ".join(str(data.get("abstract", "")).split()),
         keywords=tuple(str(k) for k in data.get("keywords", [])),
+        publisher=_entity_name(preferred.get("publisher")),
     )
+
+
+def _entity_name(entity: Any) -> str:
+    """A CFF entity's name (``publisher: {name: …}``), or "" when there is none."""
+    return str(entity.get("name", "")) if isinstance(entity, dict) else str(entity or "")

@@ -40,6 +40,7 @@ def book_bibtex(book: Book, url: str = "") -> str:
             ("author", _people(book.authors)),
             ("editor", _people(book.editors) if book.separate_editors else ""),
             ("title", bibtex_value(book.title)),
+            ("publisher", bibtex_value(book.publisher)),
             ("year", str(book.year)),
             ("date", book.date_released.isoformat()),
             ("note", f"Version {book.version}"),
@@ -63,6 +64,7 @@ def chapter_bibtex(book: Book, docname: str, title: str, url: str = "") -> str:
             ("editor", _people(book.editors)),
             ("title", bibtex_value(title)),
             ("booktitle", bibtex_value(book.title)),
+            ("publisher", bibtex_value(book.publisher)),
             ("year", str(book.year)),
             ("date", book.date_released.isoformat()),
             ("note", f"Version {book.version}"),
@@ -76,10 +78,12 @@ def _names(names: tuple[Name, ...]) -> str:
 
 
 def book_reference(book: Book, url: str = "") -> Text:
-    """The book as a formatted reference (author-date, like the bibliography)."""
-    parts: list[Any] = [_names(book.authors), f". {book.year}. ", Tag("em", book.title), ". "]
+    """The book as a formatted reference, author–year like the References page's entries."""
+    parts: list[Any] = [_names(book.authors), f" ({book.year}). ", Tag("em", book.title), ". "]
     if book.separate_editors:
         parts += [f"Edited by {_names(book.editors)}. "]
+    if book.publisher and book.publisher not in {n.display for n in book.authors}:
+        parts += [f"{book.publisher}. "]
     parts += [f"Version {book.version}, released {book.date_released.day} {book.date_released:%B %Y}."]
     if url:
         parts += [" ", HRef(url, url), "."]
@@ -88,7 +92,7 @@ def book_reference(book: Book, url: str = "") -> Text:
 
 def chapter_reference(book: Book, title: str, url: str = "") -> Text:
     """A chapter of ours as a formatted reference."""
-    parts: list[Any] = [_names(book.authors), f". {book.year}. “{title}.” In ", Tag("em", book.title)]
+    parts: list[Any] = [_names(book.authors), f" ({book.year}). {title}. In ", Tag("em", book.title)]
     parts += [f", edited by {_names(book.editors)}. Version {book.version}."]
     if url:
         parts += [" ", HRef(url, url), "."]

@@ -118,9 +118,10 @@ def parse_edtf(value: str) -> list[PartialDate]:
 
 
 def from_year_month(year: str, month: str = "") -> PartialDate | None:
-    """BibTeX's ``year`` and ``month`` ("2008", "oct" or "10"); None when there is no year."""
+    """BibTeX's ``year`` and ``month`` ("2008", "oct" or "10"); None when there is no year, or when
+    the year says it is not known ("n.d.", which BibTeX styles print as it is)."""
     year = year.strip()
-    if not year:
+    if not year or year == NO_DATE:
         return None
     if not year.isdigit():
         raise ValueError(f"year is not a number: {year!r}")

@@ -50,7 +50,7 @@ def corpus_rows(metas: Sequence[SeedMeta], data: BibliographyData) -> list[Corpu
             raise CorpusError(
                 f"article key {meta.key!r} is not in refs.bib", meta.toml_path, meta.line_of("key")
             )
-        authors = [n.display for n in bib.people(entry, "author")]
+        authors = [n.display for n in bib.people(entry, "author") if not n.is_organisation]
         venue = bib.field_text(entry, *VENUE_FIELDS) or None
         rows.append(
             CorpusRow(meta.key, meta.slug, prose_list(authors) or None, venue, bib.date_text(entry),

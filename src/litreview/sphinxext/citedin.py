@@ -9,6 +9,7 @@ read from the bibtex domain's own record of citations; and a COinS span (Z39.88-
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -18,6 +19,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinxcontrib.bibtex.domain import get_docnames
 
+from litreview.core.bib import field_text
 from litreview.core.coins import coins
 from litreview.sphinxext import bookdata
 
@@ -61,25 +63,47 @@ def citing_pages(env: BuildEnvironment, key: str, exclude: str) -> list[str]:
     return [d for d in get_docnames(env) if d in citing and d != exclude]
 
 
-class CitedIn(SphinxPostTransform):
-    """Add "Cited in" links and a COinS span to each entry of a ``citation``-list bibliography."""
+def reference_list_entries(transform: SphinxPostTransform) -> Iterator[tuple[Any, nodes.citation]]:
+    """(domain citation, its node) for each entry of this page's ``citation``-list bibliographies."""
+    env = transform.env
+    domain = env.get_domain("cite")
+    by_id = {i: n for n in transform.document.findall(nodes.citation) for i in n.get("ids", [])}
+    for citation in domain.citations:
+        if citation.bibliography_key.docname != env.docname:
+            continue
+        if domain.bibliographies[citation.bibliography_key].list_ != "citation":
+            continue
+        node = by_id.get(citation.citation_id)
+        if node is not None:
+            yield citation, node
+
+
+class Verification(SphinxPostTransform):
+    """Show the editors' verification record (``annotation``) under each entry of the References
+    page, in every edition: what was checked and how, and what is only inferred."""
 
     default_priority = 6  # after sphinxcontrib-bibtex made the entries (5)
 
     def run(self, **kwargs: Any) -> None:
+        for citation, node in reference_list_entries(self):
+            record = field_text(citation.entry, "annotation")
+            if record:
+                para = nodes.paragraph(classes=["verification"])
+                para += nodes.emphasis("", "Editors' verification: ")
+                para += nodes.Text(record)
+                node += para
+
+
+class CitedIn(SphinxPostTransform):
+    """Add "Cited in" links and a COinS span to each entry of a ``citation``-list bibliography."""
+
+    default_priority = 7  # after the verification record (6)
+
+    def run(self, **kwargs: Any) -> None:
         if not bookdata.is_web_html(bookdata.app_of(self.env)):
             return
-        domain = self.env.get_domain("cite")
         docname = self.env.docname
-        by_id = {i: n for n in self.document.findall(nodes.citation) for i in n.get("ids", [])}
-        for citation in domain.citations:
-            if citation.bibliography_key.docname != docname:
-                continue
-            if domain.bibliographies[citation.bibliography_key].list_ != "citation":
-                continue
-            node = by_id.get(citation.citation_id)
-            if node is None:
-                continue
+        for citation, node in reference_list_entries(self):
             pages = citing_pages(self.env, citation.key, exclude=docname)
             if pages:  # an entry nothing cites is the citation lint's business, not a build error
                 node += self.cited_in(citation.key, pages)
@@ -99,6 +123,14 @@ class CitedIn(SphinxPostTransform):
         return para
 
 
+def add_stylesheet(app: Sphinx, config: Any) -> None:
+    """The reference lists' layout (author–year, hanging indent, no bracketed labels)."""
+    static = str(Path(__file__).parent / "static")
+    if static not in config.html_static_path:
+        config.html_static_path.append(static)
+    app.add_css_file("bibliography.css")
+
+
 def rewrite_bibliographies(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-get-updated: pages with a cited-in list are rewritten whenever any page was read."""
     domain = env.get_domain("cite")
@@ -113,6 +145,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("litreview.sphinxext.bookdata")
     app.connect("doctree-read", plant_anchors)
+    app.add_post_transform(Verification)
     app.add_post_transform(CitedIn)
+    app.connect("config-inited", add_stylesheet)
     app.connect("env-get-updated", rewrite_bibliographies)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

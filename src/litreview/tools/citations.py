@@ -8,6 +8,7 @@ Every rule is a small function ``(Project) -> Iterator[Finding]`` listed in ``RU
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import sys
@@ -36,7 +37,9 @@ class Entry(bib.SourceEntry):
 
     @property
     def year(self) -> str:
-        """The entry's year: the ``year`` field, else the year of ``date``, else ''."""
+        """The entry's year: the ``year`` field, else the year of ``date``, else '' (also for n.d.)."""
+        if self.fields.get("year", "").strip() == dates.NO_DATE:
+            return ""
         if self.fields.get("year"):
             return self.fields["year"].strip()
         match = re.match(r"\s*(\d{4})", self.fields.get("date", ""))
@@ -396,12 +399,29 @@ def check_doi_format(project: Project) -> Iterator[Finding]:
             )
 
 
-def check_url_has_urldate(project: Project) -> Iterator[Finding]:
-    """A ``url`` needs the ``urldate`` it was last seen on."""
+def check_urldate(project: Project) -> Iterator[Finding]:
+    """A ``urldate`` records the day a page was really opened: an ISO day, not after today, beside a
+    ``url``. A url needs none: most addresses are as an article printed them, or were checked
+    against archived copies, and no access date is invented for them."""
+    today = dt.date.today()
     for entry in project.entries:
-        if entry.fields.get("url") and not entry.fields.get("urldate"):
-            message = f"'{entry.key}' has a url but no urldate (the date the page was seen, YYYY-MM-DD)"
-            yield Finding(project.bib_path, entry.line_of("url"), "C007", message)
+        value = entry.fields.get("urldate", "").strip()
+        if not value:
+            continue
+        line = entry.line_of("urldate")
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            yield Finding(
+                project.bib_path, line, "C007", f"urldate of '{entry.key}' is not a day (YYYY-MM-DD)"
+            )
+            continue
+        if day > today:
+            message = f"urldate of '{entry.key}' is {value}, after today: give the day the page was opened"
+            yield Finding(project.bib_path, line, "C007", message)
+        if not entry.fields.get("url"):
+            message = f"'{entry.key}' has a urldate but no url: an access date belongs to an address"
+            yield Finding(project.bib_path, line, "C007", message)
 
 
 def check_howpublished_url(project: Project) -> Iterator[Finding]:
@@ -439,18 +459,17 @@ def check_latex_escapes(project: Project) -> Iterator[Finding]:
                     break
 
 
-# Fields each entry type needs, as groups of alternatives ("author or editor"). Only the types the
-# book uses; SOURCES.md's policy leaves unverified facts out, so this asks for what every entry of
-# the type can have and the style needs to print it recognisably.
+# Fields each entry type needs, as groups of alternatives ("author or editor"). Only the types both
+# biblatex and BibTeX styles know (an @online or @collection falls back to @misc with a warning in
+# BibTeX: use @misc or @book). Every entry names a maker, so no tool cites it by its key (a group
+# author where there is no person), and a year (`n.d.` where none is known), so every tool prints
+# one. A title that was not found is left out, never invented: the entry's `addendum` then says so.
 REQUIRED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "article": (("author",), ("title",), ("journal", "journaltitle"), ("year", "date")),
-    "book": (("author", "editor"), ("title",), ("publisher",), ("year", "date")),
-    "collection": (("editor",), ("title",), ("publisher",), ("year", "date")),
-    "incollection": (("author",), ("title",), ("booktitle",), ("year", "date")),
-    "online": (("url",), ("title", "organization")),
-    "misc": (("title", "howpublished"),),
-    "techreport": (("author", "institution"), ("title",), ("institution",), ("year", "date")),
-    "report": (("author", "institution"), ("title",), ("institution",), ("year", "date")),
+    "article": (("author",), ("title", "addendum"), ("journal",), ("year",)),
+    "book": (("author", "editor"), ("title",), ("publisher",), ("year",)),
+    "incollection": (("author",), ("title",), ("booktitle",), ("year",)),
+    "misc": (("author", "editor"), ("title", "howpublished", "url"), ("year",)),
+    "techreport": (("author", "institution"), ("title",), ("institution",), ("year",)),
 }
 
 
@@ -472,11 +491,18 @@ def check_required_fields(project: Project) -> Iterator[Finding]:
 
 
 def check_date_year(project: Project) -> Iterator[Finding]:
-    """``date`` must be ISO 8601 and, when ``year`` is also given, fall in that year."""
+    """``year`` is four digits, or ``n.d.`` (then no ``date``: biblatex prints its own "n.d."); ``date``
+    is ISO 8601 and falls in that year (BibTeX reads ``year``, biblatex ``date``)."""
     for entry in project.entries:
         date, year = entry.fields.get("date", "").strip(), entry.fields.get("year", "").strip()
-        if date and not dates.EDTF.match(date):
+        if year and year != dates.NO_DATE and not re.fullmatch(r"\d{4}", year):
+            message = f"year of '{entry.key}' is {year!r}: write four digits, or n.d. when it is not known"
+            yield Finding(project.bib_path, entry.line_of("year"), "C011", message)
+        elif date and not dates.EDTF.match(date):
             message = f"date of '{entry.key}' is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD): {date!r}"
+            yield Finding(project.bib_path, entry.line_of("date"), "C011", message)
+        elif date and year == dates.NO_DATE:
+            message = f"'{entry.key}' has year n.d. but date {date}: an unknown year has no date"
             yield Finding(project.bib_path, entry.line_of("date"), "C011", message)
         elif date and year and date[:4] != year:
             message = f"'{entry.key}' has date {date} but year {year}: keep one, or make them agree"
@@ -507,6 +533,26 @@ def check_key_convention(project: Project) -> Iterator[Finding]:
             yield Finding(project.bib_path, entry.line, "C012", message)
 
 
+# Characters LaTeX reads as commands in a reader's paper, and their UTF-8 or escaped forms.
+_LATEX_ACTIVE = re.compile(r"(?<!\\)[_%#^$]")
+
+
+def check_latex_special_characters(project: Project) -> Iterator[Finding]:
+    r"""A ``_``, ``%``, ``#``, ``^`` or ``$`` in a printed text field stops a reader's LaTeX paper
+    ("Missing $ inserted"); addresses belong in ``url``/``doi``, which LaTeX reads verbatim."""
+    for entry in project.entries:
+        for name, value in entry.fields.items():
+            if name in _NOT_TEXT or name == "annotation":
+                continue
+            match = _LATEX_ACTIVE.search(value)
+            if match:
+                message = (
+                    f"{name} of '{entry.key}' holds {match.group(0)!r}, which LaTeX reads as a command: "
+                    "escape it, or put an address in url"
+                )
+                yield Finding(project.bib_path, entry.line_of(name), "C014", message)
+
+
 def check_chapters_cite(project: Project) -> Iterator[Finding]:
     """An article chapter must cite something (at least the article it reproduces)."""
     citing = {cite.path for cite in project.citations}
@@ -525,13 +571,14 @@ RULES: dict[str, tuple[str, Rule]] = {
     "C004": ("duplicate-key", check_duplicate_keys),
     "C005": ("duplicate-work", check_duplicate_works),
     "C006": ("doi-format", check_doi_format),
-    "C007": ("url-without-urldate", check_url_has_urldate),
+    "C007": ("urldate-not-an-access-day", check_urldate),
     "C008": ("url-in-howpublished", check_howpublished_url),
     "C009": ("latex-escape", check_latex_escapes),
     "C010": ("missing-field", check_required_fields),
     "C011": ("date-year-mismatch", check_date_year),
     "C012": ("key-convention", check_key_convention),
     "C013": ("chapter-cites-nothing", check_chapters_cite),
+    "C014": ("latex-special-character", check_latex_special_characters),
 }
 CODES = {
     "E001": "bib-unreadable",

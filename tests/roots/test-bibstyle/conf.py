@@ -2,7 +2,12 @@
 the invented Cyrillic names of cyrillic.bib."""
 
 project = "bibstyle fixture"
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "litreview.sphinxext.printedorder"]
+extensions = [
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+    "litreview.sphinxext.bibbinding",
+    "litreview.sphinxext.citedin",  # the editors' verification under each entry
+]
 exclude_patterns = ["_build"]
 nitpicky = True
 

@@ -20,6 +20,7 @@ myst_enable_extensions = ["colon_fence"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_encoding = "utf-8"
 bibtex_reference_style = "author_year"
+bibtex_default_style = "litreview"  # the book's style: it prints works whose title was not found
 bibtex_cite_id = "cite-{key}"
 exclude_patterns = ["_build"]
 html_baseurl = ""  # the tests set it (confoverrides) to check absolute links

@@ -1,8 +1,10 @@
-"""Sphinx extension: ``:style: litreview_printed`` lists a chapter's works in the order its article
-printed them, read from the seeds' metadata (``[[references]]``) for this build.
+"""Sphinx extension: bind the book's bibliography style to this build's data.
 
-Without this extension that style keeps the order of citation, which sphinxcontrib-bibtex counts
-book-wide (documents in toctree order).
+- ``:style: litreview_printed`` lists a chapter's works in the order its article printed them,
+  read from the seeds' metadata (``[[references]]``); without this extension that style keeps the
+  order of citation, which sphinxcontrib-bibtex counts book-wide.
+- Works of the same maker and year get the letters a, b, … ("Stafeev (2002a)") in citations and
+  in the list alike, computed over the whole bibliography in the list's order.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 import pybtex.plugin
 from sphinx.application import Sphinx
 
-from litreview.bibstyle.sorting import PrintedSortingStyle
+from litreview.bibstyle.nodes import assign_extradates
+from litreview.bibstyle.sorting import PrintedSortingStyle, SortingStyle
 from litreview.core.seeds import SeedMeta
 from litreview.sphinxext import bookdata
 
@@ -36,7 +39,15 @@ def register_printed_order(app: Sphinx) -> None:
     pybtex.plugin.register_plugin("pybtex.style.sorting", "litreview_printed", bound, force=True)
 
 
+def assign_letters(app: Sphinx) -> None:
+    """After sphinxcontrib-bibtex parsed refs.bib: the a/b letters of same-maker, same-year works."""
+    data = bookdata.bib_data(app.env)
+    assign_extradates(data.entries.values(), SortingStyle().sorting_key)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("litreview.sphinxext.bookdata")
     app.connect("builder-inited", register_printed_order, priority=200)  # after bookdata read the seeds
-    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("builder-inited", assign_letters, priority=550)  # after sphinxcontrib-bibtex (500)
+    return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}
