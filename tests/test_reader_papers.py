@@ -119,29 +119,29 @@ def refs() -> dict[str, Entry]:
     return dict(bib.parse(REFS).entries)
 
 
-@pytest.fixture(scope="module")
-def biblatex_paper(tmp_path_factory: pytest.TempPathFactory, html_build: Build, refs) -> Paper:
-    workdir = tmp_path_factory.mktemp("biblatex-paper")
+def write_paper(workdir: Path, html_build: Build, refs, preamble: str, cite: tuple[str, str],
+                closing: str, engine: str, backend: str) -> Paper:  # fmt: skip
+    """A paper citing every refs.bib key and the book's own entries (book.bib), compiled."""
     shutil.copy(REFS, workdir / "refs.bib")
     extra = how_to_cite_bibtex(html_build)
     (workdir / "book.bib").write_text(extra, encoding="utf-8")
     keys = [*refs, *book_keys(extra)]
+    tex = preamble + "\\begin{document}\n" + citing_body(keys, *cite) + closing + "\\end{document}\n"
+    return compile_paper(workdir, engine, backend, tex, keys)
+
+
+@pytest.fixture(scope="module")
+def biblatex_paper(tmp_path_factory: pytest.TempPathFactory, html_build: Build, refs) -> Paper:
     preamble = readme_preambles()[0] + "\\addbibresource{book.bib}\n"
-    tex = preamble + "\\begin{document}\n" + citing_body(keys, "textcite", "parencite")
-    tex += "\n\\printbibliography\n\\end{document}\n"
-    return compile_paper(workdir, "xelatex", "biber", tex, keys)
+    return write_paper(tmp_path_factory.mktemp("biblatex-paper"), html_build, refs, preamble,
+                       ("textcite", "parencite"), "\n\\printbibliography\n", "xelatex", "biber")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def natbib_paper(tmp_path_factory: pytest.TempPathFactory, html_build: Build, refs) -> Paper:
-    workdir = tmp_path_factory.mktemp("natbib-paper")
-    shutil.copy(REFS, workdir / "refs.bib")
-    extra = how_to_cite_bibtex(html_build)
-    (workdir / "book.bib").write_text(extra, encoding="utf-8")
-    keys = [*refs, *book_keys(extra)]
-    tex = readme_preambles()[1] + "\\begin{document}\n" + citing_body(keys, "citet", "citep")
-    tex += "\n\\bibliographystyle{plainnat}\n\\bibliography{refs,book}\n\\end{document}\n"
-    return compile_paper(workdir, "pdflatex", "bibtex", tex, keys)
+    closing = "\n\\bibliographystyle{plainnat}\n\\bibliography{refs,book}\n"
+    return write_paper(tmp_path_factory.mktemp("natbib-paper"), html_build, refs, readme_preambles()[1],
+                       ("citet", "citep"), closing, "pdflatex", "bibtex")  # fmt: skip
 
 
 def latex_errors(log: str) -> list[str]:

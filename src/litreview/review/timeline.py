@@ -62,30 +62,26 @@ def _date(value: Any, path: Path, line: int) -> PartialDate:
         raise TimelineError(f"date {value!r}: {err}", path, line) from None
 
 
-def _words(value: Any, what: str, path: Path, line: int) -> tuple[str, ...]:
+def _strings(value: Any, field: str, kind: str, path: Path, line: int) -> tuple[str, ...]:
+    """A string or a list of non-empty strings, as a tuple; else "FIELD must be a list of KIND"."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise TimelineError(f"{what} must be a list of quoted words", path, line)
+        raise TimelineError(f"{field} must be a list of {kind}", path, line)
     return tuple(value)
 
 
-def _keys(value: Any, field: str, path: Path, line: int) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise TimelineError(f"{field} must be a list of refs.bib keys", path, line)
-    return tuple(value)
+WORDS, KEYS = "quoted words", "refs.bib keys"
 
 
 def _mentions(value: Any, path: Path, line: int) -> dict[str, tuple[str, ...]]:
     """``mentioned_by``: a list of keys, or a mapping key → that article's words."""
     if isinstance(value, dict):
         return {
-            str(key): _words(words, f"mentioned_by.{key}", path, line) if words else ()
+            str(key): _strings(words, f"mentioned_by.{key}", WORDS, path, line) if words else ()
             for key, words in value.items()
         }
-    return dict.fromkeys(_keys(value, "mentioned_by", path, line), ())
+    return dict.fromkeys(_strings(value, "mentioned_by", KEYS, path, line), ())
 
 
 def load_events(path: Path) -> list[Event]:
@@ -116,7 +112,7 @@ def load_events(path: Path) -> list[Event]:
         words = _mentions(raw["mentioned_by"], path, line)
         if raw["dated_by"] not in words:
             raise TimelineError(f"dated_by {raw['dated_by']!r} is not among mentioned_by", path, line)
-        evidence = _words(raw["evidence"], "evidence", path, line)
+        evidence = _strings(raw["evidence"], "evidence", WORDS, path, line)
         words[raw["dated_by"]] = tuple(dict.fromkeys((*evidence, *words[raw["dated_by"]])))
         start = _date(raw["date"], path, line)
         end = _date(raw["end"], path, line) if raw.get("end") else None
@@ -124,7 +120,7 @@ def load_events(path: Path) -> list[Event]:
             raise TimelineError("end is before date", path, line)
         events.append(
             Event(start, end, str(raw["label"]), raw["kind"], raw["dated_by"], evidence, tuple(words), words,
-                  _keys(raw.get("also_cite", []), "also_cite", path, line),
+                  _strings(raw.get("also_cite", []), "also_cite", KEYS, path, line),
                   " ".join(str(raw.get("note", "")).split()), line)
         )  # fmt: skip
     return sorted(events, key=lambda e: (e.start.year, e.line))
