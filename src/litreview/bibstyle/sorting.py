@@ -16,6 +16,7 @@ from pybtex.style.sorting import BaseSortingStyle
 from litreview.bibstyle.nodes import cited_year
 from litreview.core import bib
 from litreview.core.latex import plain
+from litreview.core.names import short_list
 
 
 def _is_cyrillic(char: str) -> bool:
@@ -101,6 +102,4 @@ def cited_name(entry: Entry) -> str:
     surnames = [n.surname for n in bib.makers(entry)]
     if not surnames:
         return plain(entry.fields.get("title", entry.key))
-    if len(surnames) > 2:
-        return f"{surnames[0]} et al."
-    return " and ".join(surnames)
+    return short_list(surnames, "and")

@@ -101,8 +101,9 @@ def prose_list(items: Sequence[str], conjunction: str = "and") -> str:
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
-def short_list(surnames: Sequence[str]) -> str:
-    """Short form for a figure's tags: "Sear", "Ezdina & Dotsenko", "Zhironkin et al."."""
+def short_list(surnames: Sequence[str], conjunction: str = "&") -> str:
+    """The short form of a list of makers, as an author–year citation or a figure's tag gives it:
+    "Sear", "Ezdina and Dotsenko" (or "Ezdina & Dotsenko"), "Zhironkin et al."."""
     if len(surnames) <= 2:
-        return " & ".join(surnames)
+        return f" {conjunction} ".join(surnames)
     return f"{surnames[0]} et al."
