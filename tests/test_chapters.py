@@ -52,7 +52,7 @@ def body_text(main: Tag) -> str:
     """The article's text on the page: none of what we add (title, byline, summary, edition box,
     footnote markers, Works cited, how to cite)."""
     main = BeautifulSoup(str(main), "html.parser")
-    for ref in main.select("a.footnote-reference, .headerlink"):
+    for ref in main.select("a.footnote-reference, .headerlink, .visually-hidden, p.bibliography-downloads"):
         ref.decompose()
     for node in main.select("h1, p.byline, .about-edition, .editors-summary"):
         node.decompose()
@@ -224,3 +224,22 @@ def test_adding_a_sixth_article(tmp_path: Path) -> None:
     assert f"{meta.slug}.html" in [a["href"] for a in index.select(".toctree-wrapper a")]
     sidebar = BeautifulSoup((build.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert sidebar.find("a", href=f"articles/{meta.slug}.html") is not None
+
+
+@pytest.mark.slow
+def test_every_printed_marker_links_to_each_work_it_cites(html_build: Build) -> None:
+    """A marker as the article printed it ("[4-6]") reaches every work it stands for, in print order;
+    a range's dash names the numbers inside it for screen readers only."""
+    for meta in METAS:
+        source = (ROOT / "book" / "articles" / f"{meta.slug}.md").read_text(encoding="utf-8")
+        markers = re.findall(r"\{seedcite\}`+\s?(.*?)\s?<([^<>]+)>`+", source)
+        main = chapter(html_build, meta)
+        spans = main.select("[id^=seedcite-]")
+        assert len(spans) == len(markers), meta.slug
+        for span, (printed, keys) in zip(spans, markers, strict=True):
+            links = [span] if span.name == "a" else span.select("a")
+            assert [a["href"].rsplit("#cite-", 1)[1] for a in links] == keys.split(","), printed
+            visible = BeautifulSoup(str(span), "html.parser")
+            for hidden in visible.select(".visually-hidden"):
+                hidden.decompose()
+            assert visible.get_text() == printed.replace("\\", ""), printed

@@ -65,8 +65,44 @@ class SeedCiteRole(SphinxRole):
         return [node], []
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def marker_parts(text: str, keys: list[str]) -> list[tuple[str, list[str]]]:
+    """Split a printed marker into (text, keys it stands for), so each work it cites gets a link.
+
+    "[5]" → [("[5]", [k5])]; a list "[4, 7]" → each number its own work; a range "[4-6]" → "4" the
+    first work, "6" the last, and the dash between them the works inside the range (5).
+    """
+    numbers = list(_NUMBER.finditer(text))
+    if len(keys) < 2 or len(numbers) < 2:
+        return [(text, keys)]
+    parts: list[tuple[str, list[str]]] = [(text[: numbers[0].start()], [])]
+    if len(numbers) == len(keys):  # a list: one work per printed number
+        for i, match in enumerate(numbers):
+            parts.append((match.group(), [keys[i]]))
+            end = numbers[i + 1].start() if i + 1 < len(numbers) else len(text)
+            parts.append((text[match.end() : end], []))
+    elif len(numbers) == 2:  # a range: the works between its ends stand behind the dash
+        first, last = numbers
+        parts += [(first.group(), [keys[0]]), (text[first.end() : last.start()], keys[1:-1])]
+        parts += [(last.group(), [keys[-1]]), (text[last.end() :], [])]
+    else:
+        return [(text, keys)]
+    return [(piece, k) for piece, k in parts if piece]
+
+
+def range_inside(text: str) -> str:
+    """The numbers a printed range's dash stands for: "[4-6]" → "5", "[4-8]" → "5–7"."""
+    first, last = (int(m.group()) for m in _NUMBER.finditer(text))
+    inside = list(range(first + 1, last))
+    return "" if not inside else str(inside[0]) if len(inside) == 1 else f"{inside[0]}–{inside[-1]}"
+
+
 class ResolveSeedCites(SphinxPostTransform):
-    """Link each seedcite to the first key's entry in a citation-list bibliography."""
+    """Link each seedcite to its works' entries in a citation-list bibliography: a one-work marker as
+    a whole, a marker for several works ("[4-6]") part by part, so every work it cites is one click
+    away (the dash of a range links the works inside it, and says which)."""
 
     default_priority = 5  # before Sphinx's own reference resolution
 
@@ -85,23 +121,39 @@ class ResolveSeedCites(SphinxPostTransform):
                     "seedcite: key(s) not in the bibliography: %s", ", ".join(missing),
                     location=node, type="bibtex", subtype="key_not_found",
                 )  # fmt: skip
-            text = nodes.inline(node.astext(), node.astext(), classes=["seedcite"])
-            target = targets.get(keys[0])
-            if target is None:
-                if not missing:
-                    logger.warning(
-                        "seedcite: %s is in no citation-list bibliography, so it cannot be linked", keys[0],
-                        location=node, type="bibtex", subtype="key_not_found",
-                    )  # fmt: skip
-                node.replace_self(text)
-                continue
-            todocname, citation_id = target
-            ref = make_refnode(
-                bookdata.app_of(self.env).builder, self.env.docname, todocname, citation_id, text, title=None
-            )
-            ref["ids"] = node["ids"]
-            ref["classes"].append("seedcite")
-            node.replace_self(ref)
+            unlinked = [k for k in keys if k not in targets and k not in missing]
+            if unlinked:
+                logger.warning(
+                    "seedcite: %s is in no citation-list bibliography, so it cannot be linked",
+                    ", ".join(unlinked), location=node, type="bibtex", subtype="key_not_found",
+                )  # fmt: skip
+            printed = node.astext()
+            parts = [self.link(piece, ks, targets, printed) for piece, ks in marker_parts(printed, keys)]
+            if len(parts) == 1:
+                parts[0]["ids"] = node["ids"]
+                parts[0]["classes"].append("seedcite")
+                node.replace_self(parts[0])
+            else:
+                node.replace_self(nodes.inline("", "", *parts, classes=["seedcite"], ids=node["ids"]))
+
+    def link(
+        self, text: str, keys: list[str], targets: dict[str, tuple[str, str]], printed: str
+    ) -> nodes.Node:
+        """``text`` linked to the first of ``keys`` that has an entry (plain text if none). A range's
+        dash also tells screen readers, in HTML, which numbers it stands for."""
+        content = nodes.inline(text, text)
+        target = next((targets[k] for k in keys if k in targets), None)
+        if target is None:
+            return content
+        app = bookdata.app_of(self.env)
+        ref = make_refnode(app.builder, self.env.docname, *target, content, title=None)
+        is_dash = len(_NUMBER.findall(printed)) == 2 and not _NUMBER.search(text) and text.strip("[]() ")
+        if is_dash:
+            ref["classes"].append("seedcite-range")
+            if app.builder.format == "html":
+                hidden = f" (reference {range_inside(printed)})"
+                ref += nodes.inline(hidden, hidden, classes=["visually-hidden"])
+        return ref
 
 
 class KeepSeedTextLiteral(SphinxTransform):
