@@ -23,6 +23,7 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     "litreview.sphinxext.bookdata",  # the book's facts, the seeds and refs.bib, read once per build
+    "litreview.sphinxext.rolelines",  # a MyST role's warnings name its own line, not its paragraph's
     "litreview.sphinxext.printedorder",  # a chapter's "Works cited" in the order its article printed them
     "litreview.sphinxext.citepopover",  # citation popovers (hover/focus, Escape) and lang="ru" on Cyrillic
     "litreview.sphinxext.howtocite",  # "How to cite": the book, review chapters, original articles
