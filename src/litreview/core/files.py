@@ -7,6 +7,7 @@ the temporary file was created with.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -29,6 +30,27 @@ def write_atomic(path: Path, data: str | bytes, mode: int = MODE) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_new(path: Path, data: str | bytes, mode: int = MODE) -> None:
+    """Write ``data`` to ``path``, which must not exist: FileExistsError, and nothing written, if it does.
+
+    The file appears whole (written beside it, then hard-linked into place, which fails rather than
+    replace a file that appeared meanwhile).
+    """
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(errno.EEXIST, "file exists", str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+        Path(tmp).chmod(mode)
+        os.link(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def write_if_changed(path: Path, data: str | bytes) -> bool:
