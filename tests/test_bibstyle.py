@@ -23,6 +23,7 @@ from pybtex.richtext import Text
 from conftest import build_root, copy_root
 from litreview.bibstyle.nodes import entry_date
 from litreview.bibstyle.sorting import PrintedSortingStyle, sort_text
+from litreview.core import bib as bibcore
 from litreview.core.bib import year as entry_year
 from litreview.core.seeds import load_all
 from litreview.sphinxext.printedorder import printed_rank
@@ -157,7 +158,9 @@ def test_titles_and_notes_are_printed_as_written(book, bib):
     for key, entry in bib.entries.items():
         text = reference_text(book.references, key)
         assert " ".join(plain(entry.fields["title"]).split()) in text, key
-        assert " ".join(plain(entry.fields["note"]).split()) in text, key
+        note = bibcore.field_text(entry, "note")  # not every entry has one (a new article's may not)
+        if note:
+            assert " ".join(note.split()) in text, key
 
 
 def test_cyrillic_title_keeps_its_capitals(book, bib):
@@ -188,7 +191,10 @@ def test_web_items_show_their_address_and_access_date(book, bib):
             text = reference_text(book.references, key)
             link = book.references.select_one(f'div.citation#cite-{key} a[href="{entry.fields["url"]}"]')
             assert link is not None, key
-            day = entry.fields["urldate"]
+            day = bibcore.raw_field(entry, "urldate")
+            if not day:  # the citations check (C007) asks for one; without it no access date is shown
+                assert "accessed" not in text, key
+                continue
             y, m, d = (int(part) for part in day.split("-"))
             assert f"accessed {d} {MONTH_NAMES[m - 1]} {y}" in text, key
 

@@ -52,6 +52,14 @@ def project(tmp_path: Path) -> Path:
     return dest
 
 
+def add_seed(root: Path, source: Path) -> Path:
+    """Put a fixture seed into the project under the next free number (never one the book uses)."""
+    number = max((int(p.name[:3]) for p in (root / "seeds").glob("[0-9][0-9][0-9]_*.txt")), default=-1) + 1
+    seed = root / "seeds" / f"{number:03d}{source.name[3:]}"
+    seed.write_bytes(source.read_bytes())
+    return seed
+
+
 def draft_of(root: Path, stem: str) -> tuple[dict[str, Any], subprocess.CompletedProcess[str]]:
     """Run the scaffold on seeds/<stem>.txt (its metadata moved away first) and read the draft."""
     (root / "seeds" / f"{stem}.toml").unlink(missing_ok=True)
@@ -185,10 +193,12 @@ def test_the_preview_numbers_every_line_and_says_what_the_draft_does(tmp_path: P
 
 def test_a_draft_as_written_is_refused_until_filled_in(tmp_path: Path) -> None:
     root = project(tmp_path)
-    shutil.copy(SIXTH, root / "seeds" / SIXTH.name)
-    toml = root / "seeds" / SIXTH.with_suffix(".toml").name
-    drafted = run(root, f"seeds/{SIXTH.name}")
+    seed = add_seed(root, SIXTH)
+    toml = seed.with_suffix(".toml")
+    drafted = run(root, f"seeds/{seed.name}")
     assert drafted.returncode == 0
+    text = re.sub(r'^slug = ".*"$', 'slug = "draft-under-test"', toml.read_text(encoding="utf-8"), flags=re.M)
+    toml.write_text(text, encoding="utf-8")  # a slug no chapter of the book has (a person's choice)
     before = {p.name: p.read_bytes() for p in (root / "book" / "articles").iterdir()}
 
     def refused(needle: str, message: str) -> None:
@@ -208,13 +218,14 @@ def test_a_draft_as_written_is_refused_until_filled_in(tmp_path: Path) -> None:
         toml.read_text(encoding="utf-8").replace('genre = ""', 'genre = "essay"'), encoding="utf-8"
     )
     refused("[[references]]", "keys = [] — fill in the refs.bib key")
-    toml.write_text(toml.read_text(encoding="utf-8").replace("keys = []", 'keys = ["example2021rural"]'),
+    assert "absent2021work" not in (root / "refs.bib").read_text(encoding="utf-8")
+    toml.write_text(toml.read_text(encoding="utf-8").replace("keys = []", 'keys = ["absent2021work"]'),
                     encoding="utf-8")  # fmt: skip
     refused("key = ", "(the article's own entry) is not in refs.bib: add the entry")
     stub = drafted.stdout[drafted.stdout.index("% refs.bib stub") :].split("\n}\n")[0] + "\n}\n"
     with (root / "refs.bib").open("a", encoding="utf-8") as bib:
         bib.write("\n" + stub)
-    refused("[[references]]", "names 'example2021rural', which is not in refs.bib: add an entry")
+    refused("[[references]]", "names 'absent2021work', which is not in refs.bib: add an entry")
 
 
 def test_an_empty_key_is_refused_at_its_line(tmp_path: Path) -> None:
@@ -235,8 +246,7 @@ def test_an_empty_key_is_refused_at_its_line(tmp_path: Path) -> None:
 
 def test_records_the_seed_as_received_and_never_overwrites(tmp_path: Path) -> None:
     root = project(tmp_path)
-    seed = root / "seeds" / SIXTH.name
-    shutil.copy(SIXTH, seed)
+    seed = add_seed(root, SIXTH)
     sums = root / "seeds" / "SHA256SUMS"
     old_sums = sums.read_text(encoding="utf-8")
     refs = (root / "refs.bib").read_bytes()
@@ -313,8 +323,7 @@ def test_the_refs_bib_stub_is_unverified_and_invents_nothing(tmp_path: Path, ste
 
 def test_site_chrome_becomes_drop_rules_with_categories(tmp_path: Path) -> None:
     root = project(tmp_path)
-    shutil.copy(CHROME_SEED, root / "seeds" / CHROME_SEED.name)
-    data, proc = draft_of(root, CHROME_SEED.stem)
+    data, proc = draft_of(root, add_seed(root, CHROME_SEED).stem)
     lines = [line.strip() for line in read_seed_lines(CHROME_SEED)]
     dropped = {
         text: rule["category"] for rule in data["drop"] for text in rule.get("texts", [rule.get("text")])
