@@ -14,7 +14,7 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, sphinx_build
+from conftest import ROOT, copy_chapter_inputs, sphinx_build
 from litreview.chapters.cli import generate
 from litreview.chapters.escape import escape
 from litreview.chapters.prepare import prepare
@@ -34,14 +34,7 @@ def run_convert(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The seeds, refs.bib and generated chapters of the real project, in a temp dir."""
-    dest = tmp_path / "project"
-    (dest / "book").mkdir(parents=True)
-    shutil.copytree(ROOT / "seeds", dest / "seeds")
-    shutil.copytree(ROOT / "book" / "articles", dest / "book" / "articles")
-    shutil.copy(ROOT / "refs.bib", dest / "refs.bib")
-    for p in (dest / "seeds").iterdir():
-        p.chmod(0o644)
-    return dest
+    return copy_chapter_inputs(tmp_path / "project")
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

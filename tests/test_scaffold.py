@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -21,7 +20,7 @@ from typing import Any
 import pytest
 from pybtex.database import parse_string
 
-from conftest import ROOT
+from conftest import ROOT, copy_chapter_inputs
 from litreview.chapters.cli import generate
 from litreview.chapters.prepare import prepare
 from litreview.chapters.scaffold import dump_toml
@@ -42,14 +41,7 @@ def run(
 
 def project(tmp_path: Path) -> Path:
     """The seeds, refs.bib and committed chapters, in a temp dir a test may change."""
-    dest = tmp_path / "project"
-    (dest / "book").mkdir(parents=True)
-    shutil.copytree(ROOT / "seeds", dest / "seeds")
-    shutil.copytree(ROOT / "book" / "articles", dest / "book" / "articles")
-    shutil.copy(ROOT / "refs.bib", dest / "refs.bib")
-    for p in (dest / "seeds").iterdir():
-        p.chmod(0o644)
-    return dest
+    return copy_chapter_inputs(tmp_path / "project")
 
 
 def add_seed(root: Path, source: Path) -> Path:
