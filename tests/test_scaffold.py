@@ -344,3 +344,20 @@ def test_site_chrome_becomes_drop_rules_with_categories(tmp_path: Path) -> None:
     assert lines[lines.index("by Anna Writer") + 3].startswith(body["start"])  # after the byline, "Posted by"
     assert body["end"].startswith("Villagers say")
     assert "not accounted for" not in proc.stdout
+
+
+def test_a_draft_is_valid_toml_whatever_the_seed_holds(tmp_path: Path) -> None:
+    """Seed text is untrusted: control characters, quotes and backslashes never break the draft."""
+    root = project(tmp_path)
+    source = tmp_path / "000_odd-characters.txt"
+    source.write_bytes(
+        b"A Title With\x0c a Form Feed\nby Ann Writer\n\n"
+        b"The text\x1b[31m of the article, with \"quotes\", a \\ backslash and 'apostrophes'.\r\n\nShare\n"
+    )
+    seed = add_seed(root, source)
+    assert run(root, f"seeds/{seed.name}").returncode == 0
+    data = tomllib.loads(seed.with_suffix(".toml").read_text(encoding="utf-8"))
+    texts = [rule.get("text") for rule in data["drop"]]
+    assert "A Title With\x0c a Form Feed" in texts and "Share" in texts
+    (body,) = [p for p in data["parts"] if p["kind"] == "body"]
+    assert body["start"].startswith("The text\x1b[31m")

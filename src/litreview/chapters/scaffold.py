@@ -892,13 +892,17 @@ class Builder:
 # -- writing -------------------------------------------------------------------------------------------
 
 
+#: What a TOML comment or literal string cannot hold: control characters but the tab.
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
-        if ("\\" in value or '"' in value) and "'" not in value and "\n" not in value:
+        if ("\\" in value or '"' in value) and "'" not in value and not CONTROL.search(value):
             return f"'{value}'"  # a literal string: patterns and quotes stay readable
         return json.dumps(value, ensure_ascii=False)  # JSON's escapes are TOML's
     if isinstance(value, list | tuple):
@@ -927,7 +931,7 @@ def _is_tables(value: Any) -> bool:
 
 
 def _comment_lines(text: str) -> list[str]:
-    return [f"# {line}".rstrip() for line in text.splitlines()]
+    return [f"# {CONTROL.sub('�', line)}".rstrip() for line in text.split("\n")]
 
 
 def render_toml(draft: Draft) -> str:
@@ -952,7 +956,7 @@ def render_toml(draft: Draft) -> str:
         if len(shown) > PREVIEW_WIDTH:
             shown = shown[: PREVIEW_WIDTH - 1] + "…"
         tag = draft.role.get(n, "")
-        out.append(f"# {n:>{width}} {tag:<6}| {shown}".rstrip())
+        out.append(f"# {n:>{width}} {tag:<6}| {CONTROL.sub('�', shown)}".rstrip())
     out.append("")
     for key, value in draft.top.items():
         comment = draft.top_comments.get(key)
