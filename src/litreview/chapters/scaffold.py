@@ -424,10 +424,8 @@ class Drafter:
                 r.chrome[m] = LISTING
 
     def _byline(self) -> int:
-        """The byline under the title, and the lines naming roles or affiliations: the front part.
-
-        Returns the last line before the body may start (chrome under the front included).
-        """
+        """The byline under the title, and the lines under it naming roles or affiliations: the front
+        part. Returns its last line (0 when there is no byline)."""
         r = self.r
         if not r.title_line:
             return 0
