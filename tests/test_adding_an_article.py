@@ -20,10 +20,12 @@ from pybtex.database import parse_string
 
 from conftest import ROOT, copy_project, sphinx_build
 from litreview.chapters.render import article_paragraphs
+from litreview.core import bib
 from litreview.core.seeds import load_seed_meta
 
 SIXTH = Path(__file__).parent / "fixtures" / "sixth-seed"
 SEED = "005_sixth-article.txt"
+ARTICLE, CITED = "fixture2024sixth", "example2021rural"  # its refs.bib entry, and the work it cites
 README = ROOT / "README.md"
 
 
@@ -54,10 +56,22 @@ def test_a_new_article_added_by_the_readme_builds_lints_and_passes(tmp_path: Pat
     for f in (project / "seeds").iterdir():
         f.chmod(0o644)
 
-    # 1. The raw text, as received, in seeds/, numbered after the book's last seed.
+    # The sixth seed must be new to the book. If someone already added it (following the README with
+    # it, say), it is added once more as another page: "Sixth" becomes "Sixth-N" in its text and entry.
+    existing = bib.scan(project / "refs.bib").by_key
     number = max(int(p.name[:3]) for p in (project / "seeds").glob("[0-9][0-9][0-9]_*.txt")) + 1
+    fixture = bib.scan(SIXTH / "refs-entries.bib").by_key
+
+    def new(text: str) -> str:
+        if ARTICLE not in existing:
+            return text
+        return text.replace("Sixth", f"Sixth-{number}").replace("sixth", f"sixth{number}")
+
+    key = new(ARTICLE)
+
+    # 1. The raw text, as received, in seeds/, numbered after the book's last seed.
     seed = project / "seeds" / f"{number:03d}{SEED[3:]}"
-    seed.write_bytes((SIXTH / SEED).read_bytes())
+    seed.write_bytes(new((SIXTH / SEED).read_bytes().decode("utf-8")).encode("utf-8"))
 
     # 2. A draft of its metadata; the person fills in what only they know.
     drafted = run(project, "litreview.chapters.scaffold", f"seeds/{seed.name}")
@@ -66,23 +80,24 @@ def test_a_new_article_added_by_the_readme_builds_lints_and_passes(tmp_path: Pat
     toml = seed.with_suffix(".toml")
     text = toml.read_text(encoding="utf-8")
     edits = {  # the person's edits: key, genre, and the printed reference's key (whole lines)
-        r'key = ".*"': 'key = "fixture2024sixth"',
+        r'key = ".*"': f'key = "{key}"',
         r'genre = ""': 'genre = "essay"',
-        r"keys = \[\]": 'keys = ["example2021rural"]',
+        r"keys = \[\]": f'keys = ["{CITED}"]',
     }
-    for old, new in edits.items():
-        text, count = re.subn(rf"^{old}$", new, text, flags=re.MULTILINE)
+    for old, replacement in edits.items():
+        text, count = re.subn(rf"^{old}$", replacement, text, flags=re.MULTILINE)
         assert count == 1, old
     toml.write_text(text, encoding="utf-8")
 
-    # 3. The refs.bib entries: the article's own, completed from the printed stub, and its work.
-    entries = (SIXTH / "refs-entries.bib").read_text(encoding="utf-8")
+    # 3. The refs.bib entries: the article's own, completed from the printed stub, and the work it
+    # cites (unless refs.bib has it already: one work, one entry).
     stub = drafted.stdout[drafted.stdout.index("% refs.bib stub") :].split("\n}\n")[0] + "\n}\n"
     (printed,) = parse_string(stub, "bibtex").entries.values()
-    verified = parse_string(entries, "bibtex").entries["fixture2024sixth"]
+    entries = [new(fixture[ARTICLE].text)] + ([] if CITED in existing else [fixture[CITED].text])
+    verified = parse_string(entries[0], "bibtex").entries[key]
     assert printed.fields["title"] == verified.fields["title"]  # the stub's title, as printed, was right
-    with (project / "refs.bib").open("a", encoding="utf-8") as bib:
-        bib.write("\n" + entries)
+    with (project / "refs.bib").open("a", encoding="utf-8") as refs:
+        refs.write("".join(f"\n{entry}\n" for entry in entries))
 
     # 4. Generate.
     made = run(project, "litreview.chapters")
