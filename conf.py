@@ -24,6 +24,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "litreview.sphinxext.bookdata",  # the book's facts, the seeds and refs.bib, read once per build
     "litreview.sphinxext.bibbinding",  # "Works cited" in printed order; "2002a/2002b" letters
+    "litreview.sphinxext.rolelines",  # a MyST role's warnings name its own line, not its paragraph's
     "litreview.sphinxext.citepopover",  # citation popovers (hover/focus, Escape) and lang="ru" on Cyrillic
     "litreview.sphinxext.howtocite",  # "How to cite": the book, review chapters, original articles
     "litreview.sphinxext.citemeta",  # Scholar/Zotero/Dublin Core meta tags, OpenGraph and sitemap.xml

@@ -77,6 +77,13 @@ def chapters(session: nox.Session) -> None:
     session.run("litreview-chapters", *session.posargs)
 
 
+@nox.session(name="new-article")
+def new_article(session: nox.Session) -> None:
+    """Draft seeds/NNN_name.toml from a new raw seed (`-- seeds/NNN_name.txt`); never overwrites a file."""
+    install(session)
+    session.run("litreview-new-article", *session.posargs)
+
+
 @nox.session
 def citations(session: nox.Session) -> None:
     """Lint refs.bib against the book's citations and the seeds' printed references (exit 1 on findings)."""

@@ -101,6 +101,18 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+def copy_chapter_inputs(dest: Path) -> Path:
+    """Copy what `nox -s chapters` reads and writes (seeds/, refs.bib, book/articles/) to ``dest``,
+    every file writable, for a test that changes them."""
+    (dest / "book").mkdir(parents=True)
+    shutil.copytree(ROOT / "seeds", dest / "seeds")
+    shutil.copytree(ROOT / "book" / "articles", dest / "book" / "articles")
+    shutil.copy(ROOT / "refs.bib", dest / "refs.bib")
+    for path in (dest / "seeds").iterdir():
+        path.chmod(0o644)
+    return dest
+
+
 def sphinx_build(
     project: Path, builder: str, *extra: str, outdir: Path | None = None, env: dict[str, str] | None = None
 ) -> Build:

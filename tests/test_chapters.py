@@ -7,21 +7,16 @@ litreview.convert), never pasted from a run.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import ROOT, Build, copy_project, sphinx_build
+from conftest import ROOT, Build
 from litreview.chapters.prepare import DUPLICATE, prepare
 from litreview.chapters.render import article_paragraphs
 from litreview.core.seeds import SeedMeta, load_all, load_seed_meta
 
 METAS = load_all(ROOT / "seeds")
-SIXTH = Path(__file__).parent / "fixtures" / "sixth-seed"
 
 
 def squash(text: str) -> str:
@@ -197,33 +192,6 @@ def test_articles_index_lists_the_chapters_in_seed_order(html_build: Build) -> N
     main = content(html)
     hrefs = [a["href"] for a in main.select(".toctree-wrapper a")]
     assert hrefs == [f"{m.slug}.html" for m in METAS]
-
-
-@pytest.mark.slow
-def test_adding_a_sixth_article(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    for f in (project / "seeds").iterdir():
-        f.chmod(0o644)
-    for name in ("005_sixth-article.txt", "005_sixth-article.toml"):
-        shutil.copy(SIXTH / name, project / "seeds" / name)
-    with (project / "refs.bib").open("a", encoding="utf-8") as bib:
-        bib.write((SIXTH / "refs-entries.bib").read_text(encoding="utf-8"))
-    proc = subprocess.run(
-        [sys.executable, "-m", "litreview.chapters"], cwd=project, capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
-    meta = load_seed_meta(project / "seeds" / "005_sixth-article.toml")
-    build = sphinx_build(project, "html")
-    assert build.returncode == 0, build.stderr
-    page = body_text(chapter(build, meta))
-    for paragraph in article_paragraphs(meta):
-        assert squash(paragraph) in page
-    for chrome in ("Example Site Menu", "Share this article"):
-        assert squash(chrome) not in page
-    index = content((build.outdir / "articles" / "index.html").read_text(encoding="utf-8"))
-    assert f"{meta.slug}.html" in [a["href"] for a in index.select(".toctree-wrapper a")]
-    sidebar = BeautifulSoup((build.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert sidebar.find("a", href=f"articles/{meta.slug}.html") is not None
 
 
 @pytest.mark.slow

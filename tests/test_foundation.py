@@ -28,7 +28,12 @@ def test_seeds_match_their_recorded_sha256() -> None:
     recorded = recorded_hashes()
     on_disk = {p.name: sha256(p) for p in (ROOT / "seeds").glob("*.txt")}
     assert on_disk, "no seeds"
-    assert on_disk == recorded
+    for name in sorted(set(on_disk) - set(recorded)):
+        raise AssertionError(
+            f"seeds/SHA256SUMS does not record seeds/{name}: `nox -s new-article -- seeds/{name}` records "
+            f"a new seed as received (or add the line `sha256sum seeds/{name}` prints, without the seeds/)"
+        )
+    assert on_disk == recorded, "a seed differs from the bytes seeds/SHA256SUMS records, or is gone"
 
 
 def quickstart_commands() -> list[str]:

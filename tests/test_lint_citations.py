@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from litreview.tools import citations as lc
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "citations"
-LINE_FORMAT = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+): (?P<code>[CE]\d{3}) (?P<message>.+)$")
+LINE_FORMAT = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+): (?P<code>[CEN]\d{3}) (?P<message>.+)$")
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -74,6 +75,21 @@ def test_citation_syntaxes_myst_rst_seedcite_and_pre_post_text():
         ("six2006f", 2),
         ("three2003c", 1),
         ("two2002b", 1),
+    ]
+
+
+def test_a_chapters_works_cited_filter_and_how_to_cite_name_their_keys():
+    text = (
+        "```{bibliography}\n:list: bullet\n:filter: key in {\"one2001a\", 'two2002b'}\n```\n"
+        "```{bibliography}\n:filter: docname in docnames\n```\n"
+        "```{cite-original} three2003c\n```\n"
+        "````\n```{cite-original} four2004d\n```\n````\n"  # an example in a code block: not a citation
+    )
+    cites = sorted((c.key, c.line, c.how) for c in lc.find_citations(Path("x.md"), text))
+    assert cites == [
+        ("one2001a", 3, "bibliography"),
+        ("three2003c", 8, "cite-original"),
+        ("two2002b", 3, "bibliography"),
     ]
 
 
@@ -198,6 +214,63 @@ def test_every_rule_has_a_fixture_that_trips_it():
     assert set(lc.RULES) <= tripped
 
 
+# -- a freshly added article: no rule fires, two reminders, exit 0 -------------------------------
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Path:
+    """A book with an article just added: its chapter generated, no summary, on no timeline event."""
+    root = shutil.copytree(FIXTURES / "fresh-article", tmp_path / "fresh")
+    proc = subprocess.run(
+        [sys.executable, "-m", "litreview.chapters", "--root", str(root)], capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return root
+
+
+def test_a_fresh_articles_chapter_cites_its_works_and_its_article(fresh: Path):
+    project = lc.load_project(fresh)
+    chapter = fresh / "book" / "articles" / "fresh-article.md"
+    hows = {(c.key, c.how) for c in project.citations if c.path == chapter}
+    assert ("writer2021fibre", "cite-original") in hows  # How to cite the original article
+    assert ("critic2020fibre", "bibliography") in hows  # Works cited
+    codes = {f.code for f in lc.lint(project)}
+    assert not codes & {"C002", "C013"}, codes
+
+
+def test_editorial_choices_are_reminders_that_never_fail(fresh: Path):
+    proc = run_cli("--root", str(fresh))
+    assert proc.returncode == 0, proc.stdout
+    rows = [LINE_FORMAT.match(line) for line in proc.stdout.splitlines()]
+    assert all(rows), proc.stdout
+    assert sorted((m["path"], int(m["line"]), m["code"]) for m in rows) == [  # type: ignore[index]
+        ("book/articles/fresh-article.md", 1, "N001"),
+        ("book/review/timeline.yaml", 1, "N002"),
+    ]
+    assert all(m["message"].startswith("reminder: ") and "optional" in m["message"] for m in rows)  # type: ignore[index]
+    assert "no findings and 2 reminder(s)" in proc.stderr
+    as_json = json.loads(run_cli("--root", str(fresh), "--format", "json").stdout)["findings"]
+    assert {(f["code"], f["level"]) for f in as_json} == {("N001", "reminder"), ("N002", "reminder")}
+
+
+def test_a_summary_and_a_timeline_event_silence_the_reminders(fresh: Path):
+    chapter = fresh / "book" / "articles" / "fresh-article.md"
+    text = chapter.read_text(encoding="utf-8")
+    summary = "Writer reports that fibre came late {cite:p}`writer2021fibre`.\n"
+    end_of_head = "<!-- generated:end head -->\n"
+    chapter.write_text(text.replace(end_of_head, f"{end_of_head}\n{summary}"), encoding="utf-8")
+    timeline = fresh / "book" / "review" / "timeline.yaml"
+    timeline.write_text(
+        timeline.read_text(encoding="utf-8")
+        + "  - date: 2021\n    label: Fibre arrives\n    kind: programme\n    dated_by: writer2021fibre\n"
+        "    evidence: [three years after it was promised]\n    mentioned_by: [writer2021fibre]\n",
+        encoding="utf-8",
+    )
+    proc = run_cli("--root", str(fresh))
+    assert (proc.returncode, proc.stdout) == (0, "")
+
+
 # -- bad input: a message a maintainer can act on, never a traceback ---------------------------------
 
 
@@ -263,5 +336,6 @@ def test_text_output_is_path_line_code_message_and_json_says_the_same():
 
 def test_the_real_book_has_no_findings():
     proc = run_cli()
-    assert proc.stdout == ""
+    rows = [LINE_FORMAT.match(line) for line in proc.stdout.splitlines()]
+    assert all(rows) and [m.group(0) for m in rows if m and m["code"][0] != "N"] == [], proc.stdout
     assert proc.returncode == 0

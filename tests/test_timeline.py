@@ -37,7 +37,8 @@ RAW_EVENTS: list[dict[str, Any]] = yaml.safe_load(DATA.read_text(encoding="utf-8
 def test_the_timeline_has_the_events_the_articles_date() -> None:
     years = {e.start.year for e in EVENTS}
     assert {2002, 2011, 2012, 2014, 2016, 2017, 2019, 2020, 2021, 2022} <= years
-    assert {e.dated_by for e in EVENTS} == ARTICLE_KEYS  # every article dates at least one event
+    # every event is dated by an article; an article on no event is an editorial choice (a reminder, N002)
+    assert {e.dated_by for e in EVENTS} <= ARTICLE_KEYS
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: f"{e.start}-{e.label[:30]}")

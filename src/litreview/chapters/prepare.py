@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from litreview.chapters.markdown import LIST_ITEM, md_plain
 from litreview.core.errors import ConvertError, SeedMetaError
-from litreview.core.seeds import Repair, SeedMeta, find_blocks, part_blocks, read_seed_lines
+from litreview.core.seeds import DropRule, Repair, SeedMeta, find_blocks, part_blocks, read_seed_lines
 
 DUPLICATE = "duplicate copy of the article"
 
@@ -66,6 +66,31 @@ def _blocks_of(numbers: Iterable[int], lines: list[str]) -> list[tuple[int, int]
     return blocks
 
 
+def drop_matches(
+    rule: DropRule, lines: list[str], free: Collection[int]
+) -> tuple[list[int], list[tuple[int, int]], int]:
+    """What one [[drop]] rule removes among the ``free`` lines: (lines, blocks, what its count counts).
+
+    A start/end rule counts blocks (each wholly free); a text or pattern rule counts lines, and its
+    blocks are runs of them separated only by blank lines.
+    """
+    if rule.start:
+        blocks = [
+            (s, e)
+            for s, e in find_blocks(lines, rule.start, rule.end)
+            if all(n in free for n in range(s, e + 1))
+        ]
+        return [n for s, e in blocks for n in range(s, e + 1)], blocks, len(blocks)
+    pattern = re.compile(rule.pattern) if rule.pattern else None
+    hits = [
+        n
+        for n in sorted(free)
+        if lines[n - 1].strip()
+        and (lines[n - 1].strip() in rule.texts or (pattern and pattern.fullmatch(lines[n - 1].strip())))
+    ]
+    return hits, _blocks_of(hits, lines), len(hits)
+
+
 def prepare(meta: SeedMeta) -> Prepared:
     """Account for every line of the seed and apply the line-level repairs of its metadata."""
     try:
@@ -108,33 +133,14 @@ def prepare(meta: SeedMeta) -> Prepared:
 
     dropped: set[int] = set()
     for rule in meta.drop:
-        free = [n for n in range(1, len(lines) + 1) if owner.get(n) != "dup" and n not in dropped]
-        if rule.start:
-            blocks = [
-                (s, e)
-                for s, e in find_blocks(lines, rule.start, rule.end)
-                if all(n in free for n in range(s, e + 1))
-            ]
-            hits = [n for s, e in blocks for n in range(s, e + 1)]
-            found = len(blocks)
-        else:
-            pattern = re.compile(rule.pattern) if rule.pattern else None
-            hits = [
-                n
-                for n in free
-                if lines[n - 1].strip()
-                and (
-                    lines[n - 1].strip() in rule.texts
-                    or (pattern and pattern.fullmatch(lines[n - 1].strip()))
-                )
-            ]
-            found = len(hits)
+        free = {n for n in range(1, len(lines) + 1) if owner.get(n) != "dup" and n not in dropped}
+        hits, blocks, found = drop_matches(rule, lines, free)
         if found != rule.count:
             unit = "block(s)" if rule.start else "line(s)"
             message = f"drop rule {rule.category!r} matches {found} {unit}, declared {rule.count}"
             raise err(meta, message, rule.toml_line, toml=True)
         dropped.update(hits)
-        removed.setdefault(rule.category, []).extend(_blocks_of(hits, lines) if not rule.start else blocks)
+        removed.setdefault(rule.category, []).extend(blocks)
         for n in hits:
             owner.setdefault(n, f"drop:{rule.category}")
 

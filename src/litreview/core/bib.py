@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,8 +167,20 @@ def syntax_error(path: Path, text: str, err: Exception) -> BibError:
     message = " ".join(str(getattr(err, "message", "") or err).split())
     if source.problems:
         first = source.problems[0]
-        where = f" (pybtex gave up on line {gave_up})" if gave_up and gave_up != first.line else ""
+        said = f"gave up on line {gave_up})" in first.message
+        where = (
+            f" (pybtex gave up on line {gave_up})" if gave_up and gave_up != first.line and not said else ""
+        )
         return BibError(f"{first.message}{where}", path, first.line)
+    repeated = re.match(r"repeated bibliography entry: (\S+)", message)
+    if repeated:
+        lines = [e.line for e in source.entries if e.key.lower() == repeated.group(1).lower()]
+        if len(lines) > 1:
+            return BibError(
+                f"the key {repeated.group(1)!r} is also used on line {lines[0]}: one work, one entry",
+                path,
+                lines[1],
+            )
     return BibError(f"pybtex cannot read it: {message}", path, gave_up)
 
 

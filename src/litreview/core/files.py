@@ -7,9 +7,11 @@ the temporary file was created with.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 MODE = 0o644
@@ -17,18 +19,34 @@ MODE = 0o644
 
 def write_atomic(path: Path, data: str | bytes, mode: int = MODE) -> None:
     """Write ``data`` (text as UTF-8 with ``\\n`` line ends, or bytes) to ``path`` atomically."""
+    _place(path, data, mode, lambda tmp, target: tmp.replace(target))
+
+
+def write_new(path: Path, data: str | bytes, mode: int = MODE) -> None:
+    """Write ``data`` to ``path``, which must not exist: FileExistsError, and nothing written, if it does.
+
+    The file appears whole (written beside it, then hard-linked into place, which fails rather than
+    replace a file that appeared meanwhile).
+    """
+    if Path(path).exists():
+        raise FileExistsError(errno.EEXIST, "file exists", str(path))
+    _place(path, data, mode, os.link)
+
+
+def _place(path: Path, data: str | bytes, mode: int, put: Callable[[Path, Path], object]) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and ``put`` it there; never leave the temporary."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
-        Path(tmp).chmod(mode)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        tmp.chmod(mode)
+        put(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write_if_changed(path: Path, data: str | bytes) -> bool:

@@ -31,6 +31,12 @@ PART_KINDS = ("front", "body", "notes", "references", "author")
 REPAIR_KINDS = ("join", "move", "heading-level", "missing-figure")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NOT_IN_TOML: dict[str, Any] = {"toml": None}  # metadata: a field the TOML does not write
+#: Top-level values only a person can give; a draft (litreview-new-article) leaves them empty.
+FILL_IN = {
+    "key": "the refs.bib key of the article's own entry (authorYEARword, 'nd' for no year; see README.md)",
+    "genre": "what kind of text the article is, as the chapter's edition box shows it (e.g. 'op-ed')",
+    "slug": "the chapter's file name (lowercase words joined by hyphens)",
+}
 
 
 def _line() -> Any:
@@ -333,6 +339,9 @@ def load_seed_meta(toml_path: Path) -> SeedMeta:
 def _check(meta: SeedMeta, locate: _Locator) -> None:
     """What the types alone do not say: a slug's form, one body, repairs' required fields."""
     path = meta.toml_path
+    for name, what in FILL_IN.items():
+        if not getattr(meta, name).strip():
+            raise SeedMetaError(f"{name} is empty: fill in {what}", path, meta.line_of(name))
     if not SLUG_RE.match(meta.slug):
         raise SeedMetaError(
             f"slug {meta.slug!r} must be lowercase words joined by hyphens", path, meta.line_of("slug")
@@ -411,9 +420,10 @@ def _printed_references(meta: SeedMeta, specs: list[PrintedReference]) -> tuple[
                 meta.toml_path,
                 spec.toml_line,
             )
-        if not spec.keys or not all(spec.keys):
+        if not spec.keys or not all(k.strip() for k in spec.keys):
             raise SeedMetaError(
-                f"reference {spec.label!r}: keys must be a non-empty list of refs.bib keys",
+                f"reference {spec.label!r}: keys = [] — fill in the refs.bib key of the work the seed prints "
+                f"at line {n} (“{_short(text)}”), after adding its entry to refs.bib",
                 meta.toml_path,
                 spec.toml_line,
             )
@@ -428,6 +438,11 @@ def _printed_references(meta: SeedMeta, specs: list[PrintedReference]) -> tuple[
     if len(set(labels)) != len(labels):
         raise SeedMetaError("[[references]]: labels must be unique", meta.toml_path, specs[0].toml_line)
     return tuple(refs)
+
+
+def _short(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return text if len(parts) <= words else " ".join(parts[:words]) + "…"
 
 
 # -- reading the seed text ------------------------------------------------------------------------

@@ -18,18 +18,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from litreview.chapters.regions import GENERATED_MARK
 from litreview.core import bib, dates, findings
 from litreview.core.errors import LitReviewError
 from litreview.core.seeds import SeedMeta, load_seed_meta
+from litreview.review.timeline import load_events
 
 # -- Records -----------------------------------------------------------------------------------
 
 
 class Finding(findings.Finding):
-    """One problem in the bibliography or its use; JSON adds the rule's name beside its code."""
+    """One problem in the bibliography or its use; JSON adds the rule's name and level beside its code."""
+
+    @property
+    def is_reminder(self) -> bool:
+        """A reminder (N…) names an editorial choice left open; it never fails the check."""
+        return self.code in REMINDERS
 
     def as_dict(self) -> dict[str, object]:
-        return {**super().as_dict(), "rule": CODES.get(self.code, "")}
+        level = "reminder" if self.is_reminder else "error"
+        return {**super().as_dict(), "rule": CODES.get(self.code, ""), "level": level}
 
 
 class Entry(bib.SourceEntry):
@@ -66,6 +74,7 @@ class Project:
     chapters: tuple[Path, ...]  # article chapters (book/articles/*.md but the index)
     seeds: tuple[SeedMeta, ...]  # one per readable seeds/*.toml
     input_findings: tuple[Finding, ...]  # unreadable inputs, reported as findings
+    timeline: Path | None = None  # the review's timeline data, when the book has one
 
     @property
     def keys(self) -> set[str]:
@@ -165,8 +174,16 @@ def _split_keys(body: str) -> list[str]:
     return [key.strip() for key in body.split(",") if key.strip()]
 
 
+_CITE_ORIGINAL = re.compile(r"^\s*(?:`{3,}|:{3,})\{cite-original\}\s+(?P<key>\S+)\s*$", re.MULTILINE)
+
+
 def find_citations(path: Path, text: str) -> Iterator[Citation]:
-    """Every key cited in one MyST or rST source, with the line of its role or directive."""
+    """Every key cited in one MyST or rST source, with the line of its role or directive.
+
+    Besides the cite roles: ``{seedcite}`` (a printed reference marker), the keys a
+    ``{bibliography}`` lists or names in its ``:filter:`` (a chapter's Works cited), and the key of
+    ``{cite-original}`` (a chapter's "How to cite the original article", which prints the entry).
+    """
     masked = mask_code(text)
     for match in _MYST_ROLE.finditer(masked):
         name, body, line = match["name"], match["body"], _line_at(masked, match.start())
@@ -180,11 +197,14 @@ def find_citations(path: Path, text: str) -> Iterator[Citation]:
     for match in _RST_ROLE.finditer(masked):
         for key in _split_keys(match["body"]):
             yield Citation(key, path, _line_at(masked, match.start()), match["name"])
+    for match in _CITE_ORIGINAL.finditer(masked):
+        yield Citation(match["key"], path, _line_at(masked, match.start()), "cite-original")
     yield from _bibliography_keys(path, masked)
 
 
 def _bibliography_keys(path: Path, masked: str) -> Iterator[Citation]:
-    """Keys listed explicitly in a {bibliography} directive's content (`:all:` cites nothing)."""
+    """Keys a {bibliography} directive lists in its content or names in a ``:filter:`` on ``key``
+    (``key in {"a", "b"}``, ``key == "a"``); `:all:` cites nothing."""
     lines = masked.splitlines()
     index = 0
     while index < len(lines):
@@ -196,8 +216,12 @@ def _bibliography_keys(path: Path, masked: str) -> Iterator[Citation]:
         in_yaml = False
         while index < len(lines) and not re.match(rf"^\s*{re.escape(fence)}\s*$", lines[index]):
             stripped = lines[index].strip()
+            filter_ = re.match(r"^:filter:\s*(?P<expr>.*)$", stripped)
             if stripped == "---":
                 in_yaml = not in_yaml
+            elif filter_ and re.search(r"\bkey\b", filter_["expr"]):
+                for quoted in re.findall(r"\"([^\"]+)\"|'([^']+)'", filter_["expr"]):
+                    yield Citation(quoted[0] or quoted[1], path, index + 1, "bibliography")
             elif stripped and not in_yaml and not stripped.startswith(":"):
                 for key in stripped.split():
                     yield Citation(key, path, index + 1, "bibliography")
@@ -250,7 +274,9 @@ def load_project(
     chapters = tuple(sorted(p for p in articles.glob("*.md") if p.name != "index.md"))
     metas, seed_problems = read_seeds(seeds or root / "seeds")
     problems.extend(seed_problems)
-    return Project(bib_path, entries, tuple(citations), chapters, metas, tuple(problems))
+    timeline = book / "review" / "timeline.yaml"
+    return Project(bib_path, entries, tuple(citations), chapters, metas, tuple(problems),
+                   timeline if timeline.is_file() else None)  # fmt: skip
 
 
 # -- Normalisation helpers -----------------------------------------------------------------------
@@ -563,6 +589,42 @@ def check_chapters_cite(project: Project) -> Iterator[Finding]:
             )
 
 
+# -- Reminders: editorial choices a new article leaves open; printed, never failing --------------
+
+
+def remind_editors_summary(project: Project) -> Iterator[Finding]:
+    """A generated article chapter with nothing of the editors' own around its generated regions."""
+    for chapter in project.chapters:
+        text = chapter.read_text(encoding="utf-8")
+        if GENERATED_MARK not in text:
+            continue  # a hand-written chapter is all the editors' own
+        outside = re.sub(r"<!-- generated:begin (\S+).*?<!-- generated:end \1 -->", "", text, flags=re.DOTALL)
+        if not outside.strip():
+            message = (
+                "reminder: no editor's summary (optional: an editorial choice); to add one, write it between "
+                'the head and body regions (README.md, "Adding an article")'
+            )
+            yield Finding(chapter, 1, "N001", message)
+
+
+def remind_timeline(project: Project) -> Iterator[Finding]:
+    """An article that no event of the review's timeline names among those that mention it."""
+    if project.timeline is None:
+        return
+    try:
+        events = load_events(project.timeline)
+    except LitReviewError:
+        return  # the build reports a malformed timeline, with its line
+    mentioned = {key for event in events for key in event.mentioned_by}
+    for meta in project.seeds:
+        if meta.key not in mentioned:
+            message = (
+                f"reminder: the article '{meta.key}' ({meta.seed_path.name}) is on no event of the timeline "
+                "(optional: an editorial choice); an event it mentions lists it under mentioned_by"
+            )
+            yield Finding(project.timeline, 1, "N002", message)
+
+
 Rule = Callable[[Project], Iterable[Finding]]
 RULES: dict[str, tuple[str, Rule]] = {
     "C001": ("unknown-key", check_unknown_keys),
@@ -580,18 +642,23 @@ RULES: dict[str, tuple[str, Rule]] = {
     "C013": ("chapter-cites-nothing", check_chapters_cite),
     "C014": ("latex-special-character", check_latex_special_characters),
 }
+REMINDERS: dict[str, tuple[str, Rule]] = {
+    "N001": ("no-editors-summary", remind_editors_summary),
+    "N002": ("not-on-the-timeline", remind_timeline),
+}
 CODES = {
     "E001": "bib-unreadable",
     "E002": "seed-metadata-unreadable",
     "E003": "book-missing",
     **{code: name for code, (name, _rule) in RULES.items()},
+    **{code: name for code, (name, _rule) in REMINDERS.items()},
 }
 
 
 def lint(project: Project) -> list[Finding]:
-    """Every finding: unreadable inputs first, then each rule's, sorted by file and line."""
+    """Every finding and reminder: unreadable inputs first, then each rule's, sorted by file and line."""
     findings = list(project.input_findings)
-    for _name, rule in RULES.values():
+    for _name, rule in (*RULES.values(), *REMINDERS.values()):
         findings.extend(rule(project))
     return sorted(set(findings), key=lambda f: (str(f.path), f.line, f.code, f.message))
 
@@ -612,7 +679,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="litreview-citations",
         description="Check refs.bib against the book's citations and the seeds' printed references.",
-        epilog="Exit status: 0 no findings, 1 findings, 2 bad usage. Rules: "
+        epilog="Exit status: 0 no findings (reminders N… never fail), 1 findings, 2 bad usage. Rules: "
         + ", ".join(f"{code} {name}" for code, name in CODES.items()),
     )
     parser.add_argument(
@@ -631,12 +698,17 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for finding in findings:
             print(finding)
-        summary = f"{len(findings)} finding(s)" if findings else "no findings"
+    errors = [f for f in findings if not f.is_reminder]
+    reminders = len(findings) - len(errors)
+    summary = f"{len(errors)} finding(s)" if errors else "no findings"
+    if reminders:
+        summary += f" and {reminders} reminder(s) (optional)"
+    if args.format == "text":
         print(
             f"{summary} in {len(project.entries)} entries and {len(project.citations)} citations",
             file=sys.stderr,
         )
-    return 1 if findings else 0
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
