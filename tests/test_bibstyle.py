@@ -24,7 +24,6 @@ from pybtex.richtext import Text
 from conftest import build_root, copy_root
 from litreview.bibstyle.nodes import entry_date
 from litreview.bibstyle.sorting import PrintedSortingStyle, sort_text
-from litreview.core import bib as bibcore
 from litreview.core.bib import year as entry_year
 from litreview.core.seeds import load_all
 from litreview.sphinxext.bibbinding import printed_rank

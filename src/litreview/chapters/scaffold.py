@@ -984,9 +984,9 @@ def bib_stub(draft: Draft) -> str:
     out = [
         f"% refs.bib stub for seeds/{draft.seed.name}, drafted by {COMMAND}: UNVERIFIED.",
         "% " + (known if lines_of else "The seed prints no title") + "; nothing else is known from the seed.",
-        "% Check every field against the original; set the entry type; add only the venue, year, date and url",
-        "% you can verify (year = {n.d.} when none is known; a urldate only for a page you opened, that day);",
-        "% say in addendum what the seed printed differently, and in annotation how each fact was checked.",
+        "% Check every field against the original; set the entry type; add only the venue, year, date",
+        "% and url you can verify (year = {n.d.} when none is known; a urldate only for a page opened,",
+        "% that day); say in addendum what the seed printed differently, in annotation how it was checked.",
     ]
     for n, text in draft.printed_dates:
         out.append(f"% The seed prints a date above the article (line {n}): {text}")
