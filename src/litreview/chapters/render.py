@@ -18,6 +18,7 @@ from litreview.chapters.prepare import DUPLICATE, Line, Prepared, err, prepare, 
 from litreview.core import bib
 from litreview.core.errors import ConvertError
 from litreview.core.names import prose_list
+from litreview.core.order import Placed
 from litreview.core.seeds import SeedMeta
 
 
@@ -378,10 +379,25 @@ class Chapter:
     meta: SeedMeta
     regions: dict[str, str]
     paragraphs: tuple[str, ...]
+    facts: ArticleFacts
 
     @property
     def filename(self) -> str:
         return f"{self.meta.slug}.md"
+
+    @property
+    def title(self) -> str:
+        return self.facts.title
+
+    def byline(self, placed: Placed) -> str:
+        """Who wrote it and when, for the articles index: "Sergei Stafeev (2002–2003)" (MyST)."""
+        if self.facts.authors:
+            who = escape(prose_list(self.facts.authors))
+        elif self.meta.attributed_to:
+            who = f"Attributed to {escape(self.meta.attributed_to)}"
+        else:
+            who = "Author not named"
+        return f"{who} ({escape(placed.when)})"
 
 
 def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
@@ -445,6 +461,7 @@ def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
         meta,
         {"head": render_head(meta, facts), "body": "\n\n".join(sections)},
         body_plain,
+        facts,
     )
 
 
