@@ -262,16 +262,24 @@ class Renderer:
     # parts ---------------------------------------------------------------------------------------------
 
     def references(self) -> list[str]:
-        """The article's reference list as printed, each item linked with {seedcite}."""
+        """The article's reference list as printed, each item linked with {seedcite}.
+
+        A numbered reference list keeps its printed numbers as the links. A note is a footnote
+        whose number is the one printed, so its number shows once: the note's text is the link,
+        and a note we had to renumber says "(printed as [5])".
+        """
         out = []
         for ref in self.meta.references:
-            if ref.printed:
+            rest = self.md_inline(ref.text) if self.meta.format == "markdown" else text_piece(ref.text)
+            if ref.note is not None:
+                renumbered = ref.printed and ref.printed != str(ref.note)
+                printed_as = f"(printed as \\[{escape(ref.printed)}\\]) " if renumbered else ""
+                out.append(f"[^{ref.note}]: {printed_as}{seedcite(rest.plain, ref.keys)}")
+            elif ref.printed:
                 label = f"[{ref.printed}]" if self.meta.part("notes") else f"{ref.printed}."
-                rest = self.md_inline(ref.text) if self.meta.format == "markdown" else text_piece(ref.text)
-                item = f"{seedcite(label, ref.keys)} {rest.myst}"
+                out.append(f"{seedcite(label, ref.keys)} {rest.myst}")
             else:
-                item = seedcite(ref.text, ref.keys)
-            out.append(f"[^{ref.note}]: {item}" if ref.note is not None else item)
+                out.append(seedcite(ref.text, ref.keys))
         return out
 
 
