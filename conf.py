@@ -93,6 +93,7 @@ latex_elements = {
     "releasename": "Version",
     "maketitle": f"\\date{{{BOOK.date_released.day} {BOOK.date_released:%B %Y}}}\\sphinxmaketitle",
     "preamble": editions.latex_preamble(BOOK),  # Russian, PDF Subject/Keywords, caption-safe links
+    "figure_align": "H",  # a figure stays where the text shows it, not after the long table below it
 }
 latex_show_urls = "footnote"  # a printed page cannot be clicked
 
