@@ -150,6 +150,26 @@ class DropEmptySections(SphinxPostTransform):
                 section.parent.remove(section)
 
 
+# -- LaTeX: one index headword however its entry was written ------------------------------------
+
+
+class IndexHyphens(SphinxPostTransform):
+    """Write an index entry's hyphen as U+2010 (the same glyph), not Sphinx's ``\\sphinxhyphen{}``.
+
+    An entry inside a glossary term reaches the index file as ``\\sphinxhyphen {}``, one written in the
+    text as ``\\sphinxhyphen{}``: the index then prints "E-government" twice.
+    """
+
+    default_priority = 400
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in self.document.findall(addnodes.index):
+            node["entries"] = [
+                (kind, value.replace("-", "\u2010"), *rest) for kind, value, *rest in node["entries"]
+            ]
+
+
 # -- LaTeX: addresses printed in running text may break at any character (xurl) -----------------
 
 URL_IN_TEXT = re.compile(r"https?://[^\s<>\"“”‘’]+")
@@ -508,6 +528,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(RussianSpans)
     app.add_post_transform(BreakableUrls)
     app.add_post_transform(DropEmptySections)
+    app.add_post_transform(IndexHyphens)
     app.add_node(book_downloads)
     app.add_directive("book-downloads", BookDownloads)
     app.add_post_transform(ResolveDownloads)
