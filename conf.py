@@ -25,6 +25,7 @@ extensions = [
     "litreview.sphinxext.bookdata",  # the book's facts, the seeds and refs.bib, read once per build
     "litreview.sphinxext.printedorder",  # a chapter's "Works cited" in the order its article printed them
     "litreview.sphinxext.citepopover",  # citation popovers (hover/focus, Escape) and lang="ru" on Cyrillic
+    "litreview.sphinxext.theme",  # the theme on phones and laptops: tables, focus rings, search, copy buttons
     "litreview.sphinxext.howtocite",  # "How to cite": the book, review chapters, original articles
     "litreview.sphinxext.citemeta",  # Scholar/Zotero/Dublin Core meta tags, OpenGraph and sitemap.xml
     "litreview.sphinxext.citedin",  # "cited in" links and COinS on the References page

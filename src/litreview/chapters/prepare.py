@@ -234,5 +234,5 @@ _PART_NAMES = {
     "body": "body",
     "notes": "notes",
     "references": "reference list",
-    "author": "author's note",
+    "author": "author’s note",
 }

@@ -348,7 +348,7 @@ def render_edition(prep: Prepared, kept_checked: list[str]) -> str:
     fmt = "plain text" if meta.format == "text" else "Markdown-like text"
     received = (
         f"**Received:** `{meta.seed_path.name}` (SHA-256 `{prep.sha256[:12]}…`), {fmt}, "
-        f"{len(prep.lines)} lines (genre: {escape(meta.genre)}). Nothing in the article's text is reworded"
+        f"{len(prep.lines)} lines (genre: {escape(meta.genre)}). Nothing in the article’s text is reworded"
         + ("; spaces at line ends are not reproduced." if prep.trailing_space else ".")
     )
     order = [DUPLICATE] + [r.category for r in meta.drop]
@@ -363,7 +363,7 @@ def render_edition(prep: Prepared, kept_checked: list[str]) -> str:
     for r in renumbered:
         repaired.append(
             f"the notes list prints [{r.printed}] twice; the second (line {r.line}, "
-            f"“{quote(r.text, 5)}”) belongs to the text's marker {r.note}, so it is note {r.note}"
+            f"“{quote(r.text, 5)}”) belongs to the text’s marker {r.note}, so it is note {r.note}"
         )
     if meta.markers:
         glued = ", ".join(f"“{quote(m.after, 2, tail=True).lstrip('…')}{m.printed}”" for m in meta.markers)

@@ -464,6 +464,33 @@ class ResolveDownloads(SphinxPostTransform):
             marker.replace_self(para)
 
 
+def add_to_download_menu(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Offer the whole book (PDF, EPUB, when built) in the theme's download menu on every page too."""
+    if not bookdata.is_web_html(app):
+        return
+    group = next((b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"), None)
+    if group is None:
+        return
+    for label, path in EDITIONS.items():
+        if (Path(app.confdir) / path).is_file():
+            group["buttons"].append({
+                "type": "link",
+                "url": context["pathto"](f"{DOWNLOADS_DIR}/{path.name}", 1),
+                "text": f"Book ({label})",
+                "tooltip": f"Download the whole book as {label}",
+                "icon": "fas fa-book",
+                "label": f"download-book-{label.lower()}-button",
+            })  # fmt: skip
+
+
+def outdated_when_editions_change(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    """Every page offers the editions in its download menu: rewrite them all when one appears or goes."""
+    if not bookdata.is_web_html(app):
+        return []
+    present = tuple(label for label, path in EDITIONS.items() if (Path(app.confdir) / path).is_file())
+    return sorted(env.found_docs) if bookdata.editions_changed(env, present) else []
+
+
 def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
     """Copy the PDF and EPUB (when built) into <html>/downloads/, beside the pages that link them."""
     if exception is not None or app.builder.format != "html" or app.builder.name != "html":
@@ -533,5 +560,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("book-downloads", BookDownloads)
     app.add_post_transform(ResolveDownloads)
     app.connect("build-finished", copy_downloads)
+    app.connect("html-page-context", add_to_download_menu, priority=510)
+    app.connect("env-get-outdated", outdated_when_editions_change)  # after the theme's buttons (501)
     app.connect("builder-inited", wrap_epub_finish)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
