@@ -28,7 +28,7 @@ def alt_text(events: list[Event]) -> str:
 TEXT_FONT = Path("/usr/share/fonts/opentype/freefont/FreeSerif.otf")
 TEXT_FONT_BOLD = TEXT_FONT.with_name("FreeSerifBold.otf")
 #: The screen figure's label size and its smallest text (names, years, legend), in points.
-LABEL_PT, SMALLEST_TEXT_PT = 11.0, 9.0
+LABEL_PT, SMALLEST_TEXT_PT = 11.5, 10.0
 GRID = "#dddddd"
 INK = "#222222"
 MUTED = "#555555"
@@ -78,12 +78,12 @@ def _column_figure(events: list[Event], names: dict[str, str]) -> Any:
 
     from matplotlib.figure import Figure as MplFigure
 
-    width, label_pt, small_pt, line = 4.2, LABEL_PT, SMALLEST_TEXT_PT, 13.5 / 72  # inches per label line
-    rows = [textwrap.wrap(e.label, 46) for e in events]
-    track, gap, head, foot = 0.17, 0.09, 0.75, 0.35
+    width, label_pt, small_pt, line = 4.0, LABEL_PT, SMALLEST_TEXT_PT, 14.0 / 72  # inches per label line
+    rows = [textwrap.wrap(e.label, 42) for e in events]
+    track, gap, head, foot = 0.17, 0.09, 1.65, 0.35
     height = head + foot + sum(len(r) * line + track + gap for r in rows)
     fig = MplFigure(figsize=(width, height))
-    left, right = 0.02, 0.70
+    left, right = 0.02, 0.64
     ax = fig.add_axes((left, foot / height, right - left, (height - head - foot) / height))
     lo, hi = _years(events)
     _year_axis(ax, lo, hi, small_pt)
@@ -104,7 +104,7 @@ def _column_figure(events: list[Event], names: dict[str, str]) -> Any:
         y += track / 2 + gap
     ax.text(1.0, 0, "Mentioned by", transform=ax.get_yaxis_transform(), fontsize=small_pt, fontweight="bold",
             ha="left", va="bottom", color=INK, clip_on=False)  # fmt: skip
-    _legend(fig, small_pt, 2, 1.0)
+    _legend(fig, small_pt, 1, 1.0)
     return fig
 
 

@@ -76,7 +76,8 @@
     pop.appendChild(go);
     pop.addEventListener("mouseenter", cancelHide);
     pop.addEventListener("mouseleave", scheduleHide);
-    document.body.appendChild(pop);
+    // Inside the page's main landmark, so its text is part of the page's content for screen readers.
+    (document.querySelector("main") || document.body).appendChild(pop);
     link.citePopover = pop;
     link.setAttribute("data-cite-text", text);
     link.setAttribute("aria-describedby", id);
@@ -96,8 +97,9 @@
     var left = Math.min(Math.max(r.left, margin), Math.max(margin, view - w - margin));
     var top = r.bottom + gap;
     if (top + h > window.innerHeight && r.top - gap - h > 0) top = r.top - gap - h;
-    pop.style.left = left + window.scrollX + "px";
-    pop.style.top = top + window.scrollY + "px";
+    var base = pop.offsetParent ? pop.offsetParent.getBoundingClientRect() : { left: -window.scrollX, top: -window.scrollY };
+    pop.style.left = left - base.left + "px";
+    pop.style.top = top - base.top + "px";
   }
 
   function show(link) {
