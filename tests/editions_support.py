@@ -124,3 +124,19 @@ def shown_in(expr: str, builder: str, fmt: str) -> bool:
 
 def sentences_of(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.:])\s+", text) if len(s) > 20]
+
+
+def edition_problems(page: Path, text: str, builder: str, fmt: str) -> list[str]:
+    """What the References introduction gets wrong in one edition's ``text``: a sentence of an
+    ``{only}`` block meant for it missing, or one meant for another edition shown."""
+    problems = []
+    blocks = only_blocks(page)
+    if not any(shown_in(expr, builder, fmt) for expr, _ in blocks):
+        problems.append(f"no {{only}} block of {page.name} is meant for {builder}")
+    for expr, body in blocks:
+        for sentence in sentences_of(body):
+            if shown_in(expr, builder, fmt) != (squeeze(sentence) in text):
+                problems.append(
+                    ("missing: " if shown_in(expr, builder, fmt) else "not for this edition: ") + sentence
+                )
+    return problems

@@ -34,6 +34,7 @@ from browser_support import (
     serve,
 )
 from conftest import ROOT, Build, build_root, copy_root, sphinx_build
+from editions_support import edition_problems, squeeze
 from litreview.core.editions import EDITIONS
 
 FIXTURE_ROOT = ROOT / "tests" / "roots" / "test-citepopover"
@@ -937,3 +938,9 @@ def test_the_timeline_figure_is_legible_on_a_phone(phone: Page, site: str, book:
     smallest_px = SMALLEST_TEXT_PT * shown["width"] / width_pt
     assert shown["x"] >= 0 and shown["x"] + shown["width"] <= PHONE["width"]
     assert smallest_px >= 10, f"the figure's smallest text is {smallest_px:.1f} px tall on a phone"
+
+
+@pytest.mark.slow
+def test_the_references_introduction_says_what_the_web_book_offers(book: Book) -> None:
+    text = squeeze(book.article("references").get_text(" "))
+    assert not edition_problems(book.source_dir / "references.md", text, "html", "html")

@@ -240,3 +240,18 @@ def test_adding_a_sixth_article(tmp_path: Path) -> None:
     assert f"{meta.slug}.html" in [a["href"] for a in index.select("li a")]
     sidebar = BeautifulSoup((build.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert sidebar.find("a", href=f"articles/{meta.slug}.html") is not None
+
+
+def test_our_words_in_the_chapters_use_curly_apostrophes() -> None:
+    """The editor's summary and the "About this edition" box are ours: "Editor’s", "article’s"."""
+    for meta in METAS:
+        text = (ROOT / "book" / "articles" / f"{meta.slug}.md").read_text(encoding="utf-8")
+        ours = re.sub(r"<!-- generated:begin (\w+).*?<!-- generated:end \1 -->", "", text, flags=re.S)
+        box = re.search(r":::\{admonition\} About this edition\n(.*?)\n:::", text, flags=re.S).group(1)
+        kept = [k.text for k in meta.kept] + [r.text for r in meta.references]
+        for words in (ours, box):
+            for k in kept:
+                words = words.replace(k, "")
+            assert not re.findall(r"[A-Za-z]'[a-z]", words), (
+                f"{meta.slug}: a straight apostrophe in our words"
+            )

@@ -15,12 +15,10 @@ from conftest import Build, build_pdf, copy_project, sphinx_build
 from editions_support import (
     CYRILLIC,
     cyrillic_titles,
+    edition_problems,
     normal,
-    only_blocks,
     pages_in_order,
     pdftotext,
-    sentences_of,
-    shown_in,
     squeeze,
 )
 from litreview.core import bib
@@ -301,17 +299,8 @@ def test_no_page_holds_only_one_or_two_lines(pdf_book: PdfBook) -> None:
 
 
 def test_the_references_introduction_says_what_the_pdf_offers(pdf_book: PdfBook) -> None:
-    blocks = only_blocks(pdf_book.project / "book" / "references.md")
-    assert any(shown_in(e, "latex", "latex") for e, _ in blocks) and any(
-        not shown_in(e, "latex", "latex") for e, _ in blocks
-    )
     text = squeeze("\n".join(pdf_book.pages))
-    for expr, body in blocks:
-        for sentence in sentences_of(body):
-            if shown_in(expr, "latex", "latex"):
-                assert squeeze(sentence) in text, sentence
-            else:
-                assert squeeze(sentence) not in text, f"the PDF promises what only the HTML has: {sentence}"
+    assert not edition_problems(pdf_book.project / "book" / "references.md", text, "latex", "latex")
 
 
 def test_notes_show_their_number_once_and_leave_no_empty_heading(pdf_book: PdfBook) -> None:

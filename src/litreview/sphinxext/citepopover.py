@@ -109,38 +109,31 @@ class CitationTitles(SphinxPostTransform):
                 ref["reftitle"] = titles[target]
 
 
-def citation_titles(env: Any) -> dict[str, str]:
-    """Map each citation anchor id to its plain-text formatted reference (the bibtex tooltip)."""
+def formatted_references(env: Any, backend: str) -> dict[str, str]:
+    """Map each citation anchor id to its formatted reference (the bibtex tooltip) in a pybtex backend."""
     try:
         domain = env.get_domain("cite")
     except Exception:  # sphinxcontrib-bibtex not loaded: nothing to add
         return {}
     import pybtex.plugin
 
-    plaintext = pybtex.plugin.find_plugin("pybtex.backends", "plaintext")()
-    titles: dict[str, str] = {}
+    render = pybtex.plugin.find_plugin("pybtex.backends", backend)()
+    found: dict[str, str] = {}
     for citation in getattr(domain, "citations", []):
         entry = citation.tooltip_entry or citation.formatted_entry
-        if entry is not None and citation.citation_id not in titles:
-            titles[citation.citation_id] = entry.text.render(plaintext).replace("\\url ", "")
-    return titles
+        if entry is not None and citation.citation_id not in found:
+            found[citation.citation_id] = entry.text.render(render)
+    return found
+
+
+def citation_titles(env: Any) -> dict[str, str]:
+    """Map each citation anchor id to its plain-text formatted reference (a link's title)."""
+    return {k: v.replace("\\url ", "") for k, v in formatted_references(env, "plaintext").items()}
 
 
 def citation_html(env: Any) -> dict[str, str]:
     """Map each citation anchor id to its formatted reference as HTML (italics, dashes, a live link)."""
-    try:
-        domain = env.get_domain("cite")
-    except Exception:  # sphinxcontrib-bibtex not loaded: nothing to add
-        return {}
-    import pybtex.plugin
-
-    html = pybtex.plugin.find_plugin("pybtex.backends", "html")()
-    rendered: dict[str, str] = {}
-    for citation in getattr(domain, "citations", []):
-        entry = citation.tooltip_entry or citation.formatted_entry
-        if entry is not None and citation.citation_id not in rendered:
-            rendered[citation.citation_id] = russian_runs(entry.text.render(html))
-    return rendered
+    return {k: russian_runs(v) for k, v in formatted_references(env, "html").items()}
 
 
 def russian_runs(html: str) -> str:
