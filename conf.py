@@ -26,6 +26,7 @@ extensions = [
     "litreview.sphinxext.bibbinding",  # "Works cited" in printed order; "2002a/2002b" letters
     "litreview.sphinxext.rolelines",  # a MyST role's warnings name its own line, not its paragraph's
     "litreview.sphinxext.citepopover",  # citation popovers (hover/focus, Escape) and lang="ru" on Cyrillic
+    "litreview.sphinxext.theme",  # the theme on phones and laptops: tables, focus rings, search, copy buttons
     "litreview.sphinxext.howtocite",  # "How to cite": the book, review chapters, original articles
     "litreview.sphinxext.citemeta",  # Scholar/Zotero/Dublin Core meta tags, OpenGraph and sitemap.xml
     "litreview.sphinxext.citedin",  # "cited in" links and COinS on the References page
@@ -94,6 +95,7 @@ latex_elements = {
     "releasename": "Version",
     "maketitle": f"\\date{{{BOOK.date_released.day} {BOOK.date_released:%B %Y}}}\\sphinxmaketitle",
     "preamble": editions.latex_preamble(BOOK),  # Russian, PDF Subject/Keywords, caption-safe links
+    "figure_align": "H",  # a figure stays where the text shows it, not after the long table below it
 }
 latex_show_urls = "footnote"  # a printed page cannot be clicked
 
@@ -105,6 +107,8 @@ epub_copyright = copyright
 epub_description = BOOK.abstract
 epub_uid = epub_identifier = f"{FILE_STEM}-{BOOK.version}"  # the NCX repeats the OPF's one ID
 epub_show_urls = "no"  # links stay clickable; the bibliography prints every address
+epub_tocscope = "includehidden"  # the front page's toctrees are hidden (the sidebar shows them): list them
+epub_tocdepth = 2  # every page, and the sections of the review's chapters
 
 # -- linkcheck: `nox -s linkcheck` (litreview-linkcheck) runs Sphinx's builder with these settings,
 #    chosen so a run stays well under two minutes and only an expected redirect counts as working.

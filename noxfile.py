@@ -54,6 +54,18 @@ def epub(session: nox.Session) -> None:
 
 
 @nox.session
+def book(session: nox.Session) -> None:
+    """Build the whole book to publish: the PDF, the EPUB, then the HTML that offers both for download."""
+    install(session)
+    session.run("litreview-sysdeps", "--list", "system-packages.txt")
+    session.run("litreview-build", "latex")
+    session.run("litreview-editions", "pdf", str(BUILD / "latex"))
+    session.run("litreview-build", "epub")
+    session.run("litreview-editions", "epubcheck", str(BUILD / "epub"))
+    session.run("litreview-build", "html", *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """Run the whole test suite (installs the system packages it needs first, where it may)."""
     install(session, "test")

@@ -105,3 +105,38 @@ def cyrillic_titles(bib: Path) -> list[str]:
 def pdftotext(pdf: Path, *args: str) -> str:
     return subprocess.run(["pdftotext", "-enc", "UTF-8", *args, str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+
+
+ONLY = re.compile(r"^:::\{only\} (?P<expr>[^\n]+)\n(?P<body>.*?)^:::$", re.M | re.S)
+
+
+def only_blocks(page: Path) -> list[tuple[str, str]]:
+    """The ``{only}`` blocks of a MyST page: (expression, its text as plain sentences)."""
+    return [(m["expr"].strip(), " ".join(m["body"].split())) for m in ONLY.finditer(page.read_text("utf-8"))]
+
+
+def shown_in(expr: str, builder: str, fmt: str) -> bool:
+    """Whether Sphinx shows an ``{only}`` block to this builder (its name and format are tags)."""
+    from sphinx.util.tags import Tags
+
+    return Tags([builder, fmt, f"builder_{builder}", f"format_{fmt}"]).eval_condition(expr)
+
+
+def sentences_of(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.:])\s+", text) if len(s) > 20]
+
+
+def edition_problems(page: Path, text: str, builder: str, fmt: str) -> list[str]:
+    """What the References introduction gets wrong in one edition's ``text``: a sentence of an
+    ``{only}`` block meant for it missing, or one meant for another edition shown."""
+    problems = []
+    blocks = only_blocks(page)
+    if not any(shown_in(expr, builder, fmt) for expr, _ in blocks):
+        problems.append(f"no {{only}} block of {page.name} is meant for {builder}")
+    for expr, body in blocks:
+        for sentence in sentences_of(body):
+            if shown_in(expr, builder, fmt) != (squeeze(sentence) in text):
+                problems.append(
+                    ("missing: " if shown_in(expr, builder, fmt) else "not for this edition: ") + sentence
+                )
+    return problems

@@ -34,14 +34,16 @@ from browser_support import (
     serve,
 )
 from conftest import ROOT, Build, build_root, copy_root, sphinx_build
+from editions_support import edition_problems, squeeze
 from litreview.core.editions import EDITIONS
 
 FIXTURE_ROOT = ROOT / "tests" / "roots" / "test-citepopover"
 FRI_CHAPTER = "articles/fri-learning-for-freedom"
 DOWNLOAD_KINDS = (".pdf", ".epub", ".bib")
-LAPTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-SERIOUS = ("serious", "critical")
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SCREENS = {"laptop": LAPTOP, "phone": PHONE}
+SCHEMES = ("light", "dark")
 
 # In the browser: every text node holding Cyrillic whose nearest lang="…" is not Russian.
 UNMARKED_CYRILLIC_JS = r"""() => {
@@ -217,6 +219,12 @@ def search(page: Page, site: str, term: str) -> list[str]:
     return [docname_of(site, href) for href in hrefs]
 
 
+def popover_text(soup: BeautifulSoup, href: str, title: str) -> str:
+    """What a citation's popover shows: the formatted reference the page carries, else the title."""
+    template = soup.find("template", id=f"citepop-tpl-{href.partition('#')[2]}")
+    return normalize(template.get_text() if template is not None else title)
+
+
 def internal(href: str) -> bool:
     return bool(href) and not href.startswith(("#", "http:", "https:", "mailto:", "javascript:"))
 
@@ -302,10 +310,10 @@ def test_citation_hover_shows_the_reference_and_click_lands_on_the_entry(
         tip = page.locator(f"[id='{link.get_attribute('aria-describedby')}']")
         expect(tip).to_be_visible()
         expect(tip).to_have_attribute("role", "tooltip")
-        expect(tip).to_have_text(normalize(cited["title"]))
+        expect(tip).to_have_text(popover_text(book.soup(docname), cited["href"], cited["title"]))
         popover = page.locator(".citepop:visible")
         expect(popover).to_have_count(1)
-        expect(popover.locator("a")).to_have_attribute("href", cited["href"])
+        expect(popover.locator("a.citepop__link")).to_have_attribute("href", cited["href"])
         if docname == pages[0]:
             shot(page, screenshots, f"popover-{docname}", full_page=False)
         page.mouse.move(1, 1)
@@ -334,7 +342,10 @@ def test_keyboard_focus_shows_the_popover_and_escape_closes_it(page: Page, site:
     tip = page.locator(f"[id='{focused.get_attribute('aria-describedby')}']")
     expect(tip).to_be_visible()
     expect(tip).to_have_attribute("role", "tooltip")
-    expect(tip).to_have_text(normalize(focused.get_attribute("data-cite-text") or ""))
+    href = focused.get_attribute("href") or ""
+    expect(tip).to_have_text(
+        popover_text(book.soup(docname), href, focused.get_attribute("data-cite-text") or "")
+    )
     page.keyboard.press("Escape")
     expect(tip).to_be_hidden()
     assert page.evaluate(is_citation), "Escape must close the popover without moving focus"
@@ -508,15 +519,30 @@ def test_download_links_resolve(page: Page, book_with_editions: Book) -> None:
 # -- accessibility -------------------------------------------------------------------------------
 
 
-def serious_violations(page: Page) -> list[str]:
-    """axe-core's serious and critical findings on the current page, one readable line each."""
-    results = Axe().run(page).response
+@pytest.fixture(scope="session")
+def axe_options(browser: Browser) -> dict:
+    """axe-core with every rule on, its experimental ones too (they hold the label-in-name check)."""
+    page, _ = open_page(browser)
+    page.set_content("<!doctype html><html lang='en'><title>t</title><main><p>t</p></main></html>")
+    Axe().run(page)  # injects axe-core
+    experimental = page.evaluate("() => axe.getRules(['experimental']).map(r => r.ruleId)")
+    page.context.close()
+    return {"rules": {rule: {"enabled": True} for rule in experimental}}
+
+
+def violations(page: Page, options: dict | None = None) -> list[str]:
+    """axe-core's findings of any impact on the current page, one readable line each."""
+    results = Axe().run(page, options=options).response
     lines = []
     for violation in results["violations"]:
-        if violation["impact"] in SERIOUS:
-            targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:5])
-            lines.append(f"  {violation['id']} ({violation['impact']}, {len(violation['nodes'])}): {targets}")
+        targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:5])
+        lines.append(f"  {violation['id']} ({violation['impact']}, {len(violation['nodes'])}): {targets}")
     return lines
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's findings with its default rules (kept for the popover and dark-mode checks)."""
+    return violations(page)
 
 
 def all_pages(book: Book) -> list[str]:
@@ -525,24 +551,100 @@ def all_pages(book: Book) -> list[str]:
     return [*book.docnames(), *extra]
 
 
+# Every visible element (and text) wider than the screen, or cut off by a box that scrolls or clips:
+# a reader cannot see it. Off-canvas drawers (fixed, outside the screen) and visually hidden text
+# (a 1-px clipped box, for screen readers) are not shown, so they do not count.
+TOO_WIDE_JS = r"""() => {
+  const W = document.documentElement.clientWidth;
+  const hidden = el => {
+    for (let p = el; p && p !== document.body; p = p.parentElement) {
+      const r = p.getBoundingClientRect(), cs = getComputedStyle(p);
+      if (cs.position === "fixed" && (r.left >= W - 1 || r.right <= 1)) return true;
+      if ((r.width <= 1 || r.height <= 1) && cs.overflow !== "visible") return true;
+    }
+    return false;
+  };
+  const clipper = el => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement)
+      if (getComputedStyle(p).overflowX !== "visible") return p;
+    return null;
+  };
+  const shown = el => el.checkVisibility({opacityProperty: true, visibilityProperty: true});
+  const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    [...el.classList].slice(0, 2).map(c => "." + c).join("");
+  const bad = [];
+  const check = (el, r, what) => {
+    if (!r.width || !r.height || hidden(el)) return;
+    if (r.left < -1 || r.right > W + 1)
+      bad.push(`${what} spans ${Math.round(r.left)}..${Math.round(r.right)} px`);
+    const c = clipper(el);
+    if (c) {
+      const cr = c.getBoundingClientRect(), right = cr.left + c.clientLeft + c.clientWidth;
+      if (r.right > right + 1) bad.push(`${what} is cut off by ${name(c)} at ${Math.round(right)} px`);
+    }
+  };
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest("template, script, style") || !shown(el)) continue;
+    check(el, el.getBoundingClientRect(), name(el));
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.data.trim() || !el || el.closest("template, script, style")) continue;
+    if (!shown(el)) continue;
+    const range = document.createRange(); range.selectNodeContents(n);
+    check(el, range.getBoundingClientRect(), `text "${n.data.trim().slice(0, 30)}" in ${name(el)}`);
+  }
+  return [...new Set(bad)].slice(0, 8);
+}"""
+
+
+def open_in(browser: Browser, screen: str, scheme: str) -> tuple[Page, list[str]]:
+    """A page on a laptop or a phone, in light or dark mode (the theme follows the system's)."""
+    phone = screen == "phone"
+    page, errors = open_page(browser, SCREENS[screen], is_mobile=phone, has_touch=phone)
+    page.emulate_media(color_scheme=scheme)
+    return page, errors
+
+
+def goto(page: Page, site: str, docname: str) -> None:
+    page.goto(page_url(site, docname) + ("?q=Russia" if docname == "search" else ""))
+    if docname == "search":
+        expect(page.locator("#search-results .search-summary")).not_to_be_empty()
+        expect(page.locator("#search-results p.context").first).to_be_attached()
+    page.evaluate("document.fonts.ready.then(() => true)")
+
+
 @pytest.mark.slow
-def test_axe_finds_no_serious_violation_on_any_page(page: Page, site: str, book: Book) -> None:
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_every_page_fits_the_screen_and_axe_finds_nothing(
+    browser: Browser, site: str, book: Book, axe_options: dict, screenshots: Path, screen: str, scheme: str
+) -> None:
+    """On a 390-px phone and a 1366-px laptop, light and dark: nothing wider than the screen or cut
+    off, and axe-core (every rule, experimental ones too) finds no violation of any impact."""
+    page, errors = open_in(browser, screen, scheme)
     report = {}
     for docname in all_pages(book):
-        page.goto(page_url(site, docname))
-        if docname == "search":
-            page.goto(page_url(site, "search") + "?q=Russia")
-            expect(page.locator("#search-results .search-summary")).not_to_be_empty()
-        report[docname] = serious_violations(page)
+        goto(page, site, docname)
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme
+        problems = page.evaluate(TOO_WIDE_JS) + violations(page, axe_options)
+        if problems:
+            report[docname] = problems
+        shot(page, screenshots, f"{screen}-{scheme}-{docname}")
     # With a citation popover open, too: it is ours.
     docname = pages_with_citations(book)[0]
-    page.goto(page_url(site, docname))
-    page.locator(f"article a[href*='#{CITE_PREFIX}']").first.hover()
+    goto(page, site, docname)
+    citation = page.locator(f"article a[href*='#{CITE_PREFIX}']").first
+    citation.focus()
     expect(page.locator(".citepop:visible")).to_have_count(1)
-    report[f"{docname} (popover open)"] = serious_violations(page)
-    failures = {name: lines for name, lines in report.items() if lines}
-    assert not failures, "axe-core found serious/critical violations:\n" + "\n".join(
-        f"{name}:\n" + "\n".join(lines) for name, lines in failures.items()
+    problems = page.evaluate(TOO_WIDE_JS) + violations(page, axe_options)
+    if problems:
+        report[f"{docname} (popover open)"] = problems
+    page.context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+    assert not report, f"{screen}, {scheme}:\n" + "\n".join(
+        f"{name}:\n" + "\n".join(f"  {line}" for line in lines) for name, lines in report.items()
     )
 
 
@@ -650,7 +752,9 @@ def test_popover_on_the_fixture_book_and_without_javascript(browser: Browser, fi
         expect(link).not_to_have_attribute("title", title)  # the popover replaces the browser's tooltip
         link.hover()
         tip = page.locator(f"[id='{link.get_attribute('aria-describedby')}']")
-        expect(tip).to_have_text(normalize(title))
+        expect(tip).to_have_text(
+            popover_text(fixture_soup(fixture_book, "index"), f"#{CITE_PREFIX}{key}", title)
+        )
         russian = tip.locator("span[lang='ru']")
         assert russian.count() >= 1 and all(CYRILLIC.search(t) for t in russian.all_inner_texts())
         assert not page.evaluate(UNMARKED_CYRILLIC_JS)
@@ -665,3 +769,178 @@ def test_popover_on_the_fixture_book_and_without_javascript(browser: Browser, fi
         page.wait_for_url(re.compile(re.escape(f"#{CITE_PREFIX}{key}") + "$"))
         expect(page.locator(f"[id='{CITE_PREFIX}{key}']")).to_be_in_viewport()
         page.context.close()
+
+
+# -- keyboard, touch, popover, copy, search, figure ----------------------------------------------
+
+
+def tab_stops(page: Page, limit: int = 60) -> list[dict[str, str]]:
+    """Where Tab goes from the top of the page, up to the first link in the article."""
+    stops = []
+    page.locator("body").focus()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(
+            """() => { const e = document.activeElement; if (!e || e === document.body) return null;
+                 const cs = getComputedStyle(e);
+                 const label = e.getAttribute('aria-label') || e.textContent || '';
+                 return {name: label.trim().replace(/\\s+/g, ' '),
+                         classes: e.className && e.className.baseVal === undefined ? e.className : '',
+                         inArticle: !!e.closest('article'), outline: cs.outlineStyle + ' ' + cs.outlineWidth,
+                         shadow: cs.boxShadow}; }"""
+        )
+        if stop is None or stop["inArticle"]:
+            break
+        stops.append(stop)
+    return stops
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_search_is_reached_once_by_keyboard(browser: Browser, site: str, book: Book, screen: str) -> None:
+    page, errors = open_in(browser, screen, "light")
+    goto(page, site, pages_with_citations(book)[0])
+    stops = tab_stops(page)
+    searches = [s for s in stops if "search" in s["classes"] or s["name"].lower().startswith("search")]
+    page.context.close()
+    assert stops and not errors, errors
+    assert len(searches) == 1, f"{screen}: Search is reached {len(searches)} times: {searches}"
+
+
+@pytest.mark.slow
+def test_header_buttons_show_a_focus_ring(page: Page, site: str, book: Book) -> None:
+    goto(page, site, pages_with_citations(book)[0])
+    stops = {s["classes"]: s for s in tab_stops(page)}
+    wanted = {"sidebar toggle": "primary-toggle", "Download": "dropdown-toggle"}
+    for what, cls in wanted.items():
+        stop = next((s for c, s in stops.items() if cls in c.split()), None)
+        assert stop is not None, f"Tab never reaches the {what} button: {list(stops)}"
+        style, width = stop["outline"].split()
+        assert (style != "none" and float(width.removesuffix("px")) >= 2) or stop["shadow"] != "none", (
+            f"the {what} button shows no focus ring: outline {stop['outline']}, shadow {stop['shadow']}"
+        )
+
+
+def entry_text(book: Book, fragment: str) -> str:
+    """What the References page shows for an entry, without its "Cited in" line and COinS."""
+    for docname, holders in book.entry_pages().items():
+        if docname == fragment:
+            entry = BeautifulSoup(str(book.article(holders[0]).find(id=fragment)), "html.parser")
+            for extra in entry.select(".cited-in, .Z3988, .citedin, [class*='cited-in']"):
+                extra.decompose()
+            return normalize(entry.get_text(" "))
+    raise AssertionError(f"no page holds the entry {fragment}")
+
+
+@pytest.mark.slow
+def test_the_popover_shows_the_formatted_reference_with_its_link(page: Page, site: str, book: Book) -> None:
+    """Italics and a live link, as the References page sets them, not the title's plain text."""
+    docname = (
+        next(d for d in pages_with_citations(book) if book.article(d).find("template") is None)
+        if False
+        else None
+    )
+    tried = 0
+    for docname in pages_with_citations(book):
+        soup = book.soup(docname)
+        for template in soup.find_all("template", id=re.compile("^citepop-tpl-")):
+            if not (template.find("em") and template.find("a", href=re.compile("^https?://"))):
+                continue
+            fragment = template["id"].removeprefix("citepop-tpl-")
+            goto(page, site, docname)
+            link = page.locator(f"article a[href$='#{fragment}']").first
+            link.scroll_into_view_if_needed()
+            link.hover()
+            tip = page.locator(f"[id='{link.get_attribute('aria-describedby')}']")
+            expect(tip).to_be_visible()
+            expect(tip.locator("em").first).to_be_visible()
+            outside = tip.locator("a[href^='http']").first
+            expect(outside).to_have_attribute(
+                "href", template.find("a", href=re.compile("^https?://"))["href"]
+            )
+            words = normalize(tip.inner_text())
+            assert words in entry_text(book, fragment) or entry_text(book, fragment).startswith(words[:60])
+            tried += 1
+            break
+        if tried:
+            break
+    assert tried, "no citation of an entry with italics and an address to test the popover on"
+
+
+@pytest.mark.slow
+def test_a_tap_opens_the_popover_and_a_second_tap_follows(phone: Page, site: str, book: Book) -> None:
+    docname = pages_with_citations(book)[0]
+    goto(phone, site, docname)
+    link = phone.locator(f"article a[href*='#{CITE_PREFIX}']").first
+    link.scroll_into_view_if_needed()
+    href = link.get_attribute("href")
+    link.tap()
+    expect(phone.locator(".citepop:visible")).to_have_count(1)
+    assert phone.url == page_url(site, docname), "the first tap left the page"
+    link.tap()
+    fragment = href.partition("#")[2]
+    phone.wait_for_url(re.compile(re.escape("#" + fragment) + "$"))
+    expect(phone.locator(f"[id='{fragment}']")).to_be_in_viewport()
+
+
+@pytest.mark.slow
+def test_code_blocks_have_a_copy_button_that_copies(browser: Browser, site: str, book: Book) -> None:
+    pages = [d for d in book.docnames() if book.article(d).select("div.highlight pre")]
+    assert pages, "the book has no code block"
+    page, errors = open_page(browser)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    for docname in pages:
+        goto(page, site, docname)
+        blocks = page.locator("article div.highlight")
+        expect(blocks.locator("button.lit-copy")).to_have_count(blocks.count())
+    block = blocks.last
+    button = block.locator("button.lit-copy")
+    expect(button).to_have_accessible_name("Copy")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == block.locator("pre").evaluate("e => e.textContent")
+    page.context.close()
+    assert not errors, errors
+
+
+@pytest.mark.slow
+def test_search_snippets_quote_the_article_not_the_theme(page: Page, site: str, book: Book) -> None:
+    goto(page, site, "search")
+    snippets = page.locator("#search-results p.context").all_inner_texts()
+    assert snippets, "the search found nothing to quote"
+    chrome = page.evaluate(
+        """() => { const h = document.querySelector('.bd-header-article');
+             return h ? h.innerText.split(/\\s+/).filter(w => w.length > 3) : []; }"""
+    )
+    for snippet in snippets:
+        leaked = [
+            label for label in ("System Settings", "Light Dark", "Download this page") if label in snippet
+        ]
+        assert not leaked, f"a snippet quotes the theme: {snippet[:120]!r}"
+    assert chrome is not None
+
+
+@pytest.mark.slow
+def test_the_timeline_figure_is_legible_on_a_phone(phone: Page, site: str, book: Book) -> None:
+    from litreview.review.timeline_figure import SMALLEST_TEXT_PT
+
+    docname = next(d for d in book.docnames() if book.article(d).select("figure img[src$='.svg']"))
+    goto(phone, site, docname)
+    img = phone.locator("article figure img[src$='.svg']").first
+    img.scroll_into_view_if_needed()
+    shown = img.bounding_box()
+    svg = book.outdir / posixpath.normpath(
+        posixpath.join(posixpath.dirname(docname), img.get_attribute("src"))
+    )
+    width_pt = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', svg.read_text(encoding="utf-8")).group(1))
+    smallest_px = SMALLEST_TEXT_PT * shown["width"] / width_pt
+    assert shown["x"] >= 0 and shown["x"] + shown["width"] <= PHONE["width"]
+    assert smallest_px >= 10, f"the figure's smallest text is {smallest_px:.1f} px tall on a phone"
+
+
+@pytest.mark.slow
+def test_the_references_introduction_says_what_the_web_book_offers(book: Book) -> None:
+    text = squeeze(book.article("references").get_text(" "))
+    assert not edition_problems(book.source_dir / "references.md", text, "html", "html")

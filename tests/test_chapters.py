@@ -14,6 +14,8 @@ from bs4 import BeautifulSoup, Tag
 from conftest import ROOT, Build
 from litreview.chapters.prepare import DUPLICATE, prepare
 from litreview.chapters.render import article_paragraphs
+from litreview.core import bib
+from litreview.core.order import reading_order
 from litreview.core.seeds import SeedMeta, load_all, load_seed_meta
 
 METAS = load_all(ROOT / "seeds")
@@ -165,6 +167,13 @@ def test_004_footnotes_one_to_six_linked_both_ways(html_build: Build) -> None:
         assert marker["href"] == f"#{note['id']}"
         assert squash(ref.text) in squash(note.get_text())
         assert note.select_one("a.seedcite")["href"].endswith(f"references.html#cite-{ref.keys[0]}")
+        # The printed number shows once: as the note's own label, or, renumbered, "printed as [5]".
+        label = note.select_one(".label")
+        text = note.get_text(" ", strip=True).removeprefix(label.get_text(" ", strip=True)).lstrip()
+        if ref.printed != str(ref.note):
+            assert text.startswith(f"(printed as [{ref.printed}])"), text
+        else:
+            assert f"[{ref.printed}]" not in text, text
 
 
 @pytest.mark.slow
@@ -187,11 +196,18 @@ def test_head_edition_box_and_works_cited(html_build: Build, meta: SeedMeta) -> 
 
 
 @pytest.mark.slow
-def test_articles_index_lists_the_chapters_in_seed_order(html_build: Build) -> None:
+def test_articles_index_shows_author_year_and_title_in_the_books_order(html_build: Build) -> None:
     html = (html_build.outdir / "articles" / "index.html").read_text(encoding="utf-8")
-    main = content(html)
-    hrefs = [a["href"] for a in main.select(".toctree-wrapper a")]
-    assert hrefs == [f"{m.slug}.html" for m in METAS]
+    items = [li for li in content(html).select("li") if li.a]
+    data = bib.parse(ROOT / "refs.bib")
+    placed = reading_order(METAS, data)
+    assert [li.a["href"] for li in items] == [f"{p.meta.slug}.html" for p in placed]
+    for li, place in zip(items, placed, strict=True):
+        entry = data.entries[place.meta.key]
+        names = [n.display for n in bib.people(entry, "author")] or [place.meta.attributed_to]
+        assert all(squash(name) in squash(li.get_text()) for name in names), li.get_text()
+        assert (bib.year(entry) or "undated") in li.get_text()
+        assert squash(bib.field_text(entry, "title")) == squash(li.a.get_text())
 
 
 @pytest.mark.slow
@@ -211,3 +227,18 @@ def test_every_printed_marker_links_to_each_work_it_cites(html_build: Build) -> 
             for hidden in visible.select(".visually-hidden"):
                 hidden.decompose()
             assert visible.get_text() == printed.replace("\\", ""), printed
+
+
+def test_our_words_in_the_chapters_use_curly_apostrophes() -> None:
+    """The editor's summary and the "About this edition" box are ours: "Editor’s", "article’s"."""
+    for meta in METAS:
+        text = (ROOT / "book" / "articles" / f"{meta.slug}.md").read_text(encoding="utf-8")
+        ours = re.sub(r"<!-- generated:begin (\w+).*?<!-- generated:end \1 -->", "", text, flags=re.S)
+        box = re.search(r":::\{admonition\} About this edition\n(.*?)\n:::", text, flags=re.S).group(1)
+        kept = [k.text for k in meta.kept] + [r.text for r in meta.references]
+        for words in (ours, box):
+            for k in kept:
+                words = words.replace(k, "")
+            assert not re.findall(r"[A-Za-z]'[a-z]", words), (
+                f"{meta.slug}: a straight apostrophe in our words"
+            )

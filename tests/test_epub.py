@@ -12,13 +12,14 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import Build
-from editions_support import normal, pages_in_order
+from editions_support import edition_problems, normal, pages_in_order, squeeze
 from litreview.core.book import load_book
 from litreview.core.editions import FILE_STEM
 from litreview.sphinxext.editions import epub_safe_svg
 
 DC = "http://purl.org/dc/elements/1.1/"
 OPF = "http://www.idpf.org/2007/opf"
+NCX = "http://www.daisy.org/z3986/2005/ncx/"
 
 
 @pytest.mark.slow
@@ -67,6 +68,33 @@ def test_epub_holds_every_chapter_in_reading_order(epub_build: Build, project_co
         for page, href in zip(pages, hrefs, strict=True):
             heading = BeautifulSoup(z.read(href), "html.parser").find("h1")
             assert normal(page.title) in normal(heading.get_text()), href
+
+
+def nav_targets(epub: Path) -> tuple[list[str], list[str]]:
+    """The pages (hrefs without #fragments, first mention) that nav.xhtml and toc.ncx list, in order."""
+    with zipfile.ZipFile(epub) as z:
+        toc = BeautifulSoup(z.read("nav.xhtml"), "html.parser").find("nav", attrs={"epub:type": "toc"})
+        nav = toc.find_all("a", href=True)
+        ncx = ElementTree.fromstring(z.read("toc.ncx"))
+    in_nav = [a["href"].partition("#")[0] for a in nav]
+    in_ncx = [c.get("src").partition("#")[0] for c in ncx.iter(f"{{{NCX}}}content")]
+    return list(dict.fromkeys(in_nav)), list(dict.fromkeys(in_ncx))
+
+
+@pytest.mark.slow
+def test_nav_and_ncx_list_every_page_in_reading_order(epub_build: Build, project_copy: Path) -> None:
+    """An e-reader's table of contents: every page the toctrees reach, hidden ones too, in order."""
+    expected = ["index.xhtml", *(f"{page.docname}.xhtml" for page in pages_in_order(project_copy / "book"))]
+    in_nav, in_ncx = nav_targets(epub_build.outdir / f"{FILE_STEM}.epub")
+    assert in_nav == expected, "nav.xhtml does not list every page in reading order"
+    assert in_ncx == expected, "toc.ncx does not list every page in reading order"
+
+
+@pytest.mark.slow
+def test_the_references_introduction_says_what_the_epub_offers(epub_build: Build, project_copy: Path) -> None:
+    with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
+        text = squeeze(BeautifulSoup(z.read("references.xhtml"), "html.parser").get_text(" "))
+    assert not edition_problems(project_copy / "book" / "references.md", text, "epub", "html")
 
 
 @pytest.mark.slow

@@ -46,7 +46,7 @@ def quickstart_commands() -> list[str]:
 
 def test_readme_quick_start_is_exactly_two_commands() -> None:
     build, test = quickstart_commands()
-    assert "nox -s html" in build
+    assert "nox -s book" in build  # PDF, EPUB, then the HTML that links both
     assert shlex.split(test) == ["nox", "-s", "tests"]
 
 

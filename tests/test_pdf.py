@@ -15,13 +15,18 @@ from conftest import Build, build_pdf, copy_project, sphinx_build
 from editions_support import (
     CYRILLIC,
     cyrillic_titles,
+    edition_problems,
     normal,
     pages_in_order,
     pdftotext,
     squeeze,
 )
+from litreview.core import bib
 from litreview.core.book import load_book
 from litreview.core.editions import FILE_STEM
+from litreview.core.order import reading_order
+from litreview.core.seeds import load_all
+from litreview.review.timeline import load_events
 
 pytestmark = pytest.mark.slow
 
@@ -194,3 +199,148 @@ def test_the_html_book_offers_the_pdf_for_download(pdf_book: PdfBook) -> None:
     link = front.find("a", string="PDF", href=True)
     assert link is not None, "no PDF link on the front page"
     assert (outdir / link["href"]).read_bytes() == pdf_book.pdf.read_bytes()
+
+
+# -- print: every row, no overfull box, a clean index and front matter --------------------------
+
+
+def latex_log(pdf_book: PdfBook) -> str:
+    return pdf_book.pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+
+
+def test_no_overfull_vbox(pdf_book: PdfBook) -> None:
+    """A box taller than the page (a table that cannot break) loses what does not fit."""
+    found = re.findall(r"^Overfull \\vbox.*$", latex_log(pdf_book), re.M)
+    assert not found, "\n".join(found)
+
+
+def test_no_overfull_hbox(pdf_book: PdfBook) -> None:
+    """Nothing runs into the margin: long addresses break, table columns fit their words."""
+    found = re.findall(r"^Overfull \\hbox.*$", latex_log(pdf_book), re.M)
+    assert not found, "\n".join(found)
+
+
+def test_no_row_of_a_table_is_lost(pdf_book: PdfBook, html_build: Build) -> None:
+    """Every cell of every table the review shows (in its HTML, built from the same sources) is printed."""
+    text = squeeze(pdftotext(pdf_book.pdf, "-raw"))
+    cells = 0
+    for page in pages_in_order(pdf_book.project / "book"):
+        soup = BeautifulSoup((html_build.outdir / f"{page.docname}.html").read_text("utf-8"), "html.parser")
+        for cell in soup.select("article table th, article table td"):
+            cells += 1
+            words = cell.get_text(" ", strip=True)
+            assert squeeze(words) in text, f"{page.docname}: a table cell is not in the PDF: {words[:80]!r}"
+    assert cells, "the book has no table"
+
+
+def test_every_timeline_event_is_printed(pdf_book: PdfBook) -> None:
+    events = load_events(pdf_book.project / "book" / "review" / "timeline.yaml")
+    text = squeeze(pdftotext(pdf_book.pdf, "-raw"))
+    for event in events:
+        assert squeeze(event.label) in text, event.label
+        assert squeeze(event.when) in text, event.when
+
+
+def index_headwords(pdf_book: PdfBook) -> list[str]:
+    """The index's headwords (makeindex/xindy's .ind): first-level entries, without their "(extra)"."""
+    ind = pdf_book.pdf.with_suffix(".ind").read_text(encoding="utf-8")
+    return [m.group(1) for m in re.finditer(r"^\s*\\item \\spxentry\{(.*?)\}(?:\\spxextra|,|$)", ind, re.M)]
+
+
+def test_the_index_has_no_headword_twice_by_case(pdf_book: PdfBook) -> None:
+    words = [
+        normal(w.replace(r"\sphinxhyphen {}", "-").replace(r"\sphinxhyphen{}", "-"))
+        for w in index_headwords(pdf_book)
+    ]
+    assert len(words) > 10
+    folded = [w.casefold() for w in words]
+    twice = sorted({w for w in words if folded.count(w.casefold()) > 1})
+    assert not twice, f"index headwords that differ only by case or an (extra): {twice}"
+
+
+def test_index_headwords_are_not_typewriter(pdf_book: PdfBook) -> None:
+    start = next(page for _depth, title, page in pdf_book.outline if title == "Index")
+    pages = ["-f", str(start + 1), "-l", str(len(pdf_book.pages))]
+    fonts = subprocess.run(
+        ["pdffonts", *pages, str(pdf_book.pdf)], capture_output=True, text=True, check=True
+    )
+    faces = [row.split()[0].partition("+")[2] for row in fonts.stdout.splitlines()[2:]]
+    assert faces, "no font on the index pages"
+    assert not [f for f in faces if re.search(r"Mono|Courier|^(cm|lm)tt", f)], (
+        f"typewriter in the index: {faces}"
+    )
+
+
+def test_the_preface_is_front_matter_and_page_one_is_the_first_part(pdf_book: PdfBook) -> None:
+    labels = PdfReader(pdf_book.pdf).page_labels
+    preface = next(page for _d, title, page in pdf_book.outline if title == "Preface")
+    first = next(page for _d, title, page in pdf_book.outline if page > preface)
+    assert re.fullmatch(r"[ivxlc]+", labels[preface]), f"the preface is numbered {labels[preface]}"
+    assert labels[first] == "1", f"the first part after the preface starts on page {labels[first]}"
+    toc = normal("\n".join(pdf_book.pages[1:preface]))
+    assert re.search(rf"Preface {labels[preface]}\b", toc) or "Preface" in toc
+
+
+def body_lines(pdf: Path, number: int) -> list[str]:
+    """A page's lines between its running head and foot (the text area of an A4 page, from y 60 to 780)."""
+    text = pdftotext(pdf, "-layout", "-f", str(number), "-l", str(number), "-x", "0", "-y", "60", "-W", "595",
+                     "-H", "720")  # fmt: skip
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_no_page_holds_only_one_or_two_lines(pdf_book: PdfBook) -> None:
+    """A page with a paragraph's last two lines (or a heading alone) wastes a sheet; part pages are titles."""
+    short = []
+    for number in range(1, len(PdfReader(pdf_book.pdf).pages) + 1):
+        lines = body_lines(pdf_book.pdf, number)
+        if 0 < len(lines) <= 2 and not lines[0].startswith("Part "):
+            short.append(f"page {number}: {lines}")
+    assert not short, "\n".join(short)
+
+
+def test_the_references_introduction_says_what_the_pdf_offers(pdf_book: PdfBook) -> None:
+    text = squeeze("\n".join(pdf_book.pages))
+    assert not edition_problems(pdf_book.project / "book" / "references.md", text, "latex", "latex")
+
+
+def test_notes_show_their_number_once_and_leave_no_empty_heading(pdf_book: PdfBook) -> None:
+    text = normal("\n".join(pdf_book.pages))
+    for meta in load_all(pdf_book.project / "seeds"):
+        notes = [r for r in meta.references if r.note is not None]
+        if not notes:
+            continue
+        chapter = next(p for p in pages_in_order(pdf_book.project / "book") if p.docname.endswith(meta.slug))
+        span = chapter_pages(pdf_book, chapter.title)
+        titles = [t for _d, t, p in pdf_book.outline if p in span]
+        assert not any(t.endswith("Notes") for t in titles), f"{chapter.title}: an empty Notes heading"
+        for ref in notes:
+            start = normal(ref.text)[:25]
+            if ref.printed and ref.printed != str(ref.note):
+                assert f"(printed as [{ref.printed}]) {start}" in text, start
+            else:
+                assert f"[{ref.printed}] {start}" not in text, f"note {ref.note} shows its number twice"
+
+
+def test_the_articles_come_in_the_books_order(pdf_book: PdfBook) -> None:
+    data = bib.parse(pdf_book.project / "refs.bib")
+    placed = reading_order(load_all(pdf_book.project / "seeds"), data)
+    titles = [normal(bib.field_text(data.entries[p.meta.key], "title")) for p in placed]
+    bookmarks = [t for _d, t, _p in pdf_book.outline]
+    assert [t for t in bookmarks if t in titles] == titles
+
+
+def test_references_open_with_the_author_and_show_the_editors_verification(pdf_book: PdfBook) -> None:
+    """Author–year in print as on the web: no "[Label]" before an entry, whose first words are its
+    first maker's name; under it, the editors' record of how its facts were checked."""
+    data = bib.parse(pdf_book.project / "refs.bib")
+    start = next(p for d, t, p in pdf_book.outline if d == 1 and t == "References")  # the chapter
+    following = [p for d, _t, p in pdf_book.outline if d <= 1 and p > start]
+    text = "\n".join(pdf_book.pages[start : following[0] if following else None])
+    assert not re.search(r"^\s*\[[^\]]+\] ", text, flags=re.MULTILINE)
+    lines = [normal(line) for line in text.splitlines()]
+    for key, entry in data.entries.items():
+        maker = (bib.people(entry, "author") or bib.people(entry, "editor"))[0]
+        assert any(line.startswith(normal(maker.surname)) for line in lines), key
+        record = bib.field_text(entry, "annotation")
+        if record:
+            assert squeeze(f"Editors' verification: {record}") in squeeze(text), key

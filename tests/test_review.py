@@ -12,6 +12,7 @@ from pybtex.database import parse_file
 
 from litreview.chapters.render import article_paragraphs
 from litreview.core.bib import people
+from litreview.core.order import reading_order
 from litreview.core.seeds import load_all
 from review_support import (
     BOOK,
@@ -276,8 +277,10 @@ def test_corpus_table_numbers_are_the_seeds_own(html_build) -> None:
     header = [c.get_text(" ", strip=True) for c in table.select("thead th")]
     rows = [[c.get_text(" ", strip=True) for c in tr.select("td")] for tr in table.select("tbody tr")]
     bib = parse_file(str(ROOT / "refs.bib"), bib_format="bibtex").entries
-    metas = load_all(ROOT / "seeds")
-    assert len(rows) == len(metas)
+    metas = [
+        placed.meta for placed in reading_order(load_all(ROOT / "seeds"), parse_file(str(ROOT / "refs.bib")))
+    ]
+    assert len(rows) == len(metas)  # one row per article, in the book's one order
     for meta, cells in zip(metas, rows, strict=True):
         row = dict(zip(header, cells, strict=True))
         words = sum(len(p.split()) for p in article_paragraphs(meta))

@@ -118,7 +118,7 @@ def add_kept() -> Edit:
 #: For each worked example, every edit a person makes to the draft; nothing else is changed.
 EDITS: dict[str, list[Edit]] = {
     "000_de68ed6c4e8229e3": [
-        fill("slug"), fill("key"), fill("genre"),
+        fill("slug"), fill("key"), fill("genre"), fill("earliest"),
         rename("list of recent posts on the site",
                "list of recent posts on the site, each title printed twice"),
     ],
@@ -128,15 +128,15 @@ EDITS: dict[str, list[Edit]] = {
                "title as printed, with a page label and a follower count glued to it"),
     ],
     "002_0115458a33be5f7d": [
-        fill("slug"), fill("genre"), fill_keys(), add_kept(),
+        fill("slug"), fill("genre"), fill("earliest"), fill_keys(), add_kept(),
         set_repair("move", "<sup>", "what",
-                   "corresponding-author footnote printed at the page break inside the Introduction's list"),
+                   "corresponding-author footnote printed at the page break inside the Introduction’s list"),
         set_repair("join", "- innovative", "cause", "page break and its footnote"),
     ],
     "003_643182e9a0f1c9b0": [
         fill("key"), fill("genre"), fill_keys(), add_kept(),
         rename("date as printed above the article",
-               "issue label of the journal's page (shown in the byline)"),
+               "issue label of the journal’s page (shown in the byline)"),
     ],
     "004_79a4b91692c8b3fe": [
         fill("slug"), fill("key"), fill("genre"), fill("attributed_to"), fill_keys(), add_kept(),
@@ -334,8 +334,8 @@ def test_site_chrome_becomes_drop_rules_with_categories(tmp_path: Path) -> None:
     for text, category in expected.items():
         assert text in lines, text
         assert dropped.get(text) == category, text
-    comment = next(rule for rule in data["drop"] if rule["category"].startswith("a reader's comment"))
-    assert comment["category"] == "a reader's comment (posted in 2022)"
+    comment = next(rule for rule in data["drop"] if rule["category"].startswith("a reader’s comment"))
+    assert comment["category"] == "a reader’s comment (posted in 2022)"
     assert (comment["start"], comment["count"]) == ("Hello all,", 1)
     (refs,) = [p for p in data["parts"] if p["kind"] == "references"]
     assert refs["heading_line"] is True and refs["item_pattern"] == r"(?P<label>\d+)\. (?P<text>.+)"

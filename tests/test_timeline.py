@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import os
 import re
 import shutil
@@ -205,17 +206,45 @@ def test_the_loader_keeps_each_articles_words_and_still_reads_a_plain_list(tmp_p
     assert plain.words == {"stafeev2002community": ("by 2010",)}
 
 
+def svg_text(svg: str) -> str:
+    """The words an SVG drawn by matplotlib shows: text set as paths keeps each string in a comment."""
+    found = re.findall(r"<!-- (.*?) -->|<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    return html.unescape(" ".join(a or b for a, b in found))
+
+
 def test_svg_shows_every_event_and_the_articles_that_mention_it() -> None:
     names = short_names(bib.parse(ROOT / "refs.bib"))
-    svg = figure.render_bytes(EVENTS, names, "svg").decode("utf-8")
+    text = " ".join(svg_text(figure.render_bytes(EVENTS, names, "svg").decode("utf-8")).split())
     for event in EVENTS:
-        assert _svg_escape(event.label) in svg
+        assert event.label in text
         for key in event.mentioned_by:
-            assert _svg_escape(names[key]) in svg
+            assert names[key] in text
 
 
-def _svg_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def test_the_figure_speaks_with_curly_apostrophes() -> None:
+    names = short_names(bib.parse(ROOT / "refs.bib"))
+    text = svg_text(figure.render_bytes(EVENTS, names, "svg").decode("utf-8"))
+    assert "’" in text
+    assert not re.search(r"\w'\w", text), "a straight apostrophe in the figure"
+
+
+def test_the_pdf_figure_is_set_in_the_books_text_face(tmp_path: Path) -> None:
+    names = short_names(bib.parse(ROOT / "refs.bib"))
+    pdf = tmp_path / "figure.pdf"
+    pdf.write_bytes(figure.render_bytes(EVENTS, names, "pdf"))
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    faces = {row.split()[0].partition("+")[2] for row in fonts.splitlines()[2:]}
+    assert faces and faces <= {figure.TEXT_FONT.stem, figure.TEXT_FONT_BOLD.stem}, faces
+
+
+def test_the_screen_figure_is_legible_on_a_phone() -> None:
+    """Shown 358 px wide (a 390-px phone's column), its smallest text is at least 10 px tall."""
+    svg = figure.render_bytes(EVENTS, short_names(bib.parse(ROOT / "refs.bib")), "svg").decode("utf-8")
+    width_pt = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', svg).group(1))
+    scale = 358 / (width_pt * 4 / 3)  # CSS px per pt once the image is fitted to the column
+    assert figure.SMALLEST_TEXT_PT * 4 / 3 * scale >= 10, (
+        f"text {figure.SMALLEST_TEXT_PT}pt at scale {scale:.2f}"
+    )
 
 
 def test_changing_the_data_changes_the_figure(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from litreview.chapters.render import build_chapter
 from litreview.core import bib
 from litreview.core.errors import ConvertError, LitReviewError
 from litreview.core.files import write_atomic
+from litreview.core.order import reading_order
 from litreview.core.seeds import SeedMeta, load_all
 
 
@@ -39,7 +40,9 @@ def generate(root: Path, stems: Sequence[str] = ()) -> dict[Path, str]:
         path = out_dir / chapter.filename
         files[path] = chapter_text(chapter, path, _read(path))
     index = out_dir / "index.md"
-    files[index] = index_text(chapters, index, _read(index))
+    by_key = {c.meta.key: c for c in chapters}
+    entries = [(by_key[p.meta.key], by_key[p.meta.key].byline(p)) for p in reading_order(metas, data)]
+    files[index] = index_text(entries, index, _read(index))
     return files
 
 

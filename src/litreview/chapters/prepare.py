@@ -240,5 +240,5 @@ _PART_NAMES = {
     "body": "body",
     "notes": "notes",
     "references": "reference list",
-    "author": "author's note",
+    "author": "author’s note",
 }

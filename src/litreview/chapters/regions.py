@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from litreview.chapters.escape import escape
 from litreview.core.errors import ConvertError
 
 if TYPE_CHECKING:
@@ -80,13 +81,21 @@ def chapter_text(chapter: Chapter, path: Path, existing: str | None) -> str:
     return merge_regions(path, existing, chapter.regions, source, default)
 
 
-def index_text(chapters: Sequence[Chapter], path: Path, existing: str | None) -> str:
-    entries = "\n".join(c.meta.slug for c in chapters)
+def index_text(entries: Sequence[tuple[Chapter, str]], path: Path, existing: str | None) -> str:
+    """The articles index: each article (author, year, title) in the book's one order, and its toctree.
+
+    ``entries`` are the chapters in :func:`litreview.core.order.reading_order`, each with its line
+    ("Sergei Stafeev (2002–2003)"); the toctree is hidden, the list shows it with more than titles.
+    """
+    items = "\n".join(f"- {line}: [{escape(c.title)}]({c.filename})" for c, line in entries)
+    toctree = "\n".join(c.meta.slug for c, _ in entries)
     content = (
         "# The articles\n\n"
-        "Each article is a chapter generated from the raw text we received, in the order received. "
-        "A chapter's “About this edition” box says what was received, removed and repaired.\n\n"
-        f"```{{toctree}}\n:maxdepth: 1\n\n{entries}\n```"
+        "Each article is a chapter generated from the raw text we received. They follow one another "
+        "by date: an undated article by the earliest date it can have, and one that cannot be dated "
+        "comes last. A chapter’s “About this edition” box says what was received, removed and "
+        f"repaired.\n\n{items}\n\n"
+        f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{toctree}\n```"
     )
     default = _region("index", "", "seeds/") + "\n"
     return merge_regions(path, existing, {"index": content}, "seeds/", default)

@@ -18,6 +18,7 @@ from litreview.chapters.prepare import DUPLICATE, Line, Prepared, err, prepare, 
 from litreview.core import bib
 from litreview.core.errors import ConvertError
 from litreview.core.names import prose_list
+from litreview.core.order import Placed
 from litreview.core.seeds import SeedMeta
 
 
@@ -261,16 +262,24 @@ class Renderer:
     # parts ---------------------------------------------------------------------------------------------
 
     def references(self) -> list[str]:
-        """The article's reference list as printed, each item linked with {seedcite}."""
+        """The article's reference list as printed, each item linked with {seedcite}.
+
+        A numbered reference list keeps its printed numbers as the links. A note is a footnote
+        whose number is the one printed, so its number shows once: the note's text is the link,
+        and a note we had to renumber says "(printed as [5])".
+        """
         out = []
         for ref in self.meta.references:
-            if ref.printed:
+            rest = self.md_inline(ref.text) if self.meta.format == "markdown" else text_piece(ref.text)
+            if ref.note is not None:
+                renumbered = ref.printed and ref.printed != str(ref.note)
+                printed_as = f"(printed as \\[{escape(ref.printed)}\\]) " if renumbered else ""
+                out.append(f"[^{ref.note}]: {printed_as}{seedcite(rest.plain, ref.keys)}")
+            elif ref.printed:
                 label = f"[{ref.printed}]" if self.meta.part("notes") else f"{ref.printed}."
-                rest = self.md_inline(ref.text) if self.meta.format == "markdown" else text_piece(ref.text)
-                item = f"{seedcite(label, ref.keys)} {rest.myst}"
+                out.append(f"{seedcite(label, ref.keys)} {rest.myst}")
             else:
-                item = seedcite(ref.text, ref.keys)
-            out.append(f"[^{ref.note}]: {item}" if ref.note is not None else item)
+                out.append(seedcite(ref.text, ref.keys))
         return out
 
 
@@ -347,7 +356,7 @@ def render_edition(prep: Prepared, kept_checked: list[str]) -> str:
     fmt = "plain text" if meta.format == "text" else "Markdown-like text"
     received = (
         f"**Received:** `{meta.seed_path.name}` (SHA-256 `{prep.sha256[:12]}…`), {fmt}, "
-        f"{len(prep.lines)} lines (genre: {escape(meta.genre)}). Nothing in the article's text is reworded"
+        f"{len(prep.lines)} lines (genre: {escape(meta.genre)}). Nothing in the article’s text is reworded"
         + ("; spaces at line ends are not reproduced." if prep.trailing_space else ".")
     )
     order = [DUPLICATE] + [r.category for r in meta.drop]
@@ -362,7 +371,7 @@ def render_edition(prep: Prepared, kept_checked: list[str]) -> str:
     for r in renumbered:
         repaired.append(
             f"the notes list prints [{r.printed}] twice; the second (line {r.line}, "
-            f"“{quote(r.text, 5)}”) belongs to the text's marker {r.note}, so it is note {r.note}"
+            f"“{quote(r.text, 5)}”) belongs to the text’s marker {r.note}, so it is note {r.note}"
         )
     if meta.markers:
         glued = ", ".join(f"“{quote(m.after, 2, tail=True).lstrip('…')}{m.printed}”" for m in meta.markers)
@@ -386,10 +395,34 @@ class Chapter:
     meta: SeedMeta
     regions: dict[str, str]
     paragraphs: tuple[str, ...]
+    facts: ArticleFacts
 
     @property
     def filename(self) -> str:
         return f"{self.meta.slug}.md"
+
+    @property
+    def title(self) -> str:
+        return self.facts.title
+
+    def byline(self, placed: Placed) -> str:
+        """Who wrote it and when, for the articles index, as its citation names it: "Sergei Stafeev
+        (2002)", or "Free Russia Institute (2022), unsigned; attributed to … (inferred)" (MyST)."""
+        attributed = (
+            f"attributed to {escape(self.meta.attributed_to)} (inferred)" if self.meta.attributed_to else ""
+        )
+        if self.facts.authors:
+            who, tail = escape(prose_list(self.facts.authors)), ""
+        elif self.facts.organisations:
+            who, tail = (
+                escape(prose_list(self.facts.organisations)),
+                f", unsigned; {attributed}" if attributed else "",
+            )
+        elif attributed:
+            who, tail = "A" + attributed[1:], ""
+        else:
+            who, tail = "Author not named", ""
+        return f"{who} ({escape(placed.when)}){tail}"
 
 
 def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
@@ -453,6 +486,7 @@ def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
         meta,
         {"head": render_head(meta, facts), "body": "\n\n".join(sections)},
         body_plain,
+        facts,
     )
 
 

@@ -462,7 +462,7 @@ class Drafter:
                 continue
             year = YEAR.search(m.group("who"))
             r.comments.append(
-                (start, n, "a reader's comment" + (f" (posted in {year.group(0)})" if year else ""))
+                (start, n, "a reader’s comment" + (f" (posted in {year.group(0)})" if year else ""))
             )
             for k in range(start, n + 1):
                 r.chrome.pop(k, None)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from litreview.core.dates import parse_iso
 from litreview.core.errors import SeedMetaError
 
 FORMATS = ("text", "markdown")
@@ -159,6 +160,9 @@ class SeedMeta:
     format: str
     genre: str
     attributed_to: str = ""  # author not named in the article; inferred attribution for the byline
+    # Undated in refs.bib: the earliest date it can have (YYYY, YYYY-MM or YYYY-MM-DD, inferred; say why
+    # in a comment). It places the article in the book's one order (litreview.core.order); none: last.
+    earliest: str = ""
     headings: tuple[str, ...] = ()
     parts: tuple[Part, ...] = ()
     drop: tuple[DropRule, ...] = ()
@@ -346,6 +350,11 @@ def _check(meta: SeedMeta, locate: _Locator) -> None:
         raise SeedMetaError(
             f"slug {meta.slug!r} must be lowercase words joined by hyphens", path, meta.line_of("slug")
         )
+    if meta.earliest:
+        try:
+            parse_iso(meta.earliest)
+        except ValueError as exc:
+            raise SeedMetaError(f"earliest: {exc}", path, meta.line_of("earliest")) from None
     kinds = [p.kind for p in meta.parts]
     if "body" not in kinds:
         raise SeedMetaError("missing required part: a [[parts]] table with kind = 'body'", path, 1)

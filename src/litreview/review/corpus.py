@@ -14,6 +14,7 @@ from pybtex.database import BibliographyData
 from litreview.core import bib
 from litreview.core.errors import CorpusError
 from litreview.core.names import prose_list
+from litreview.core.order import reading_order
 from litreview.core.seeds import SeedMeta
 
 #: Fields that say where a work appeared, in order of preference.
@@ -40,11 +41,11 @@ def word_count(paragraphs: Sequence[str]) -> int:
 
 
 def corpus_rows(metas: Sequence[SeedMeta], data: BibliographyData) -> list[CorpusRow]:
-    """The table's facts for every seed, in seed order."""
+    """The table's facts for every seed, in the book's one order (:mod:`litreview.core.order`)."""
     from litreview.chapters.render import article_paragraphs
 
     rows = []
-    for meta in metas:
+    for meta in (p.meta for p in reading_order(metas, data)):
         entry = data.entries.get(meta.key)
         if entry is None:
             raise CorpusError(

@@ -51,6 +51,7 @@ class BookDataDomain(Domain):
         "sources": {},  # bib file path -> (digest, BibSource), kept while the file is unchanged
         "cited_anchors": {},  # docname -> {key: anchor id} (the first citation of a key on a page)
         "listing_pages": set(),  # docnames that list other pages' titles or citations
+        "editions": None,  # the downloadable editions (PDF, EPUB) that existed when the HTML was written
     }
 
     def clear_doc(self, docname: str) -> None:
@@ -76,6 +77,14 @@ def app_of(env: BuildEnvironment) -> Sphinx:
 
 def _domain(env: BuildEnvironment) -> BookDataDomain:
     return env.domains["litreview"]  # type: ignore[return-value]
+
+
+def editions_changed(env: BuildEnvironment, present: tuple[str, ...]) -> bool:
+    """Record which editions (PDF, EPUB) exist for this build; True if that changed since the last."""
+    data = _domain(env).data
+    before = data.get("editions")
+    data["editions"] = present
+    return before is not None and tuple(before) != present
 
 
 # -- what extensions read ------------------------------------------------------------------------

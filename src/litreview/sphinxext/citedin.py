@@ -64,13 +64,11 @@ def citing_pages(env: BuildEnvironment, key: str, exclude: str) -> list[str]:
 
 
 def reference_list_entries(transform: SphinxPostTransform) -> Iterator[tuple[Any, nodes.citation]]:
-    """(domain citation, its node) for each entry of this page's ``citation``-list bibliographies."""
-    env = transform.env
-    domain = env.get_domain("cite")
+    """(domain citation, its node) for each entry of a ``citation``-list bibliography in this document
+    (a page, or for LaTeX the whole book assembled into one document)."""
+    domain = transform.env.get_domain("cite")
     by_id = {i: n for n in transform.document.findall(nodes.citation) for i in n.get("ids", [])}
     for citation in domain.citations:
-        if citation.bibliography_key.docname != env.docname:
-            continue
         if domain.bibliographies[citation.bibliography_key].list_ != "citation":
             continue
         node = by_id.get(citation.citation_id)
@@ -89,7 +87,7 @@ class Verification(SphinxPostTransform):
             record = field_text(citation.entry, "annotation")
             if record:
                 para = nodes.paragraph(classes=["verification"])
-                para += nodes.emphasis("", "Editors' verification: ")
+                para += nodes.emphasis("", "Editors’ verification: ")
                 para += nodes.Text(record)
                 node += para
 

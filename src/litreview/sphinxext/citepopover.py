@@ -1,19 +1,23 @@
 """Sphinx extension: a keyboard- and screen-reader-friendly popover on every citation link.
 
 Citations render as links to ``#cite-<key>`` anchors whose ``title`` holds the formatted
-reference (sphinxcontrib-bibtex tooltips). Without JavaScript they stay plain links with a
+reference (sphinxcontrib-bibtex tooltips), and each page carries the references it cites as
+HTML templates (``add_citation_templates``). Without JavaScript citations stay plain links with a
 tooltip; with it, hover or keyboard focus shows a popover (``role="tooltip"``, tied to the
-link by ``aria-describedby``) with the reference and a link to the entry; Escape closes it.
+link by ``aria-describedby``) with the formatted reference (italics, dashes, its link) and a link
+to the entry; Escape closes it. On a touch screen the first tap opens the popover, a second tap
+(or the popover's link) follows the citation.
 
 The extension also marks Cyrillic runs of text ``lang="ru"`` in HTML output, so screen readers
 switch voice and browsers pick Russian hyphenation, whatever the source wrote; and it repairs
-faults a reader meets in the markup and theme it builds on (``fix_citation_roles``,
-``static/theme-fixes.js``, the light-mode hover colour in ``static/citepopover.css``).
+the bibliography's markup for screen readers (``fix_citation_roles``). The theme's own faults are
+:mod:`litreview.sphinxext.theme`'s.
 """
 
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from litreview.core.cyrillic import CYRILLIC_RUN, ancestors, split_cyrillic
+from litreview.sphinxext import bookdata
 
 logger = logging.getLogger(__name__)
 
@@ -104,21 +109,65 @@ class CitationTitles(SphinxPostTransform):
                 ref["reftitle"] = titles[target]
 
 
-def citation_titles(env: Any) -> dict[str, str]:
-    """Map each citation anchor id to its plain-text formatted reference (the bibtex tooltip)."""
+def formatted_references(env: Any, backend: str) -> dict[str, str]:
+    """Map each citation anchor id to its formatted reference (the bibtex tooltip) in a pybtex backend."""
     try:
         domain = env.get_domain("cite")
     except Exception:  # sphinxcontrib-bibtex not loaded: nothing to add
         return {}
     import pybtex.plugin
 
-    plaintext = pybtex.plugin.find_plugin("pybtex.backends", "plaintext")()
-    titles: dict[str, str] = {}
+    render = pybtex.plugin.find_plugin("pybtex.backends", backend)()
+    found: dict[str, str] = {}
     for citation in getattr(domain, "citations", []):
         entry = citation.tooltip_entry or citation.formatted_entry
-        if entry is not None and citation.citation_id not in titles:
-            titles[citation.citation_id] = entry.text.render(plaintext).replace("\\url ", "")
-    return titles
+        if entry is not None and citation.citation_id not in found:
+            found[citation.citation_id] = entry.text.render(render)
+    return found
+
+
+def citation_titles(env: Any) -> dict[str, str]:
+    """Map each citation anchor id to its plain-text formatted reference (a link's title)."""
+    return {k: v.replace("\\url ", "") for k, v in formatted_references(env, "plaintext").items()}
+
+
+def citation_html(env: Any) -> dict[str, str]:
+    """Map each citation anchor id to its formatted reference as HTML (italics, dashes, a live link)."""
+    return {k: russian_runs(v) for k, v in formatted_references(env, "html").items()}
+
+
+def russian_runs(html: str) -> str:
+    """Mark the Cyrillic runs in the text (not the tags) of an HTML fragment ``lang="ru"``."""
+    parts = re.split(r"(<[^>]*>)", html)
+    return "".join(
+        part
+        if part.startswith("<")
+        else CYRILLIC_RUN.sub(lambda m: f'<span lang="ru">{m.group()}</span>', part)
+        for part in parts
+    )
+
+
+LINK_TARGET = re.compile(r'<a\b[^>]*\shref="[^"#]*#([^"]+)"')
+
+
+def add_citation_templates(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    """After the page, one ``<template id="citepop-tpl-<anchor>">`` per reference it cites, holding
+    the formatted reference; the popover shows it (a title attribute holds plain text only).
+
+    Added to the written page only (not the doctree), so search does not index the references."""
+    body = context.get("body")
+    if not isinstance(body, str) or not bookdata.is_web_html(app):
+        return
+    prefix = cite_anchor_prefix(app.config)
+    wanted = [t for t in dict.fromkeys(LINK_TARGET.findall(body)) if t.startswith(prefix)]
+    if not wanted:
+        return
+    rendered = citation_html(app.env)
+    templates = [f'<template id="citepop-tpl-{html_escape(t)}">{rendered[t]}</template>' for t in wanted
+                 if t in rendered]  # fmt: skip
+    context["body"] = body + "\n".join(["", *templates, ""])
 
 
 CITATION_ROLE = re.compile(r'(<div class="citation"[^>]*?) role="doc-biblioentry"')
@@ -139,7 +188,6 @@ def add_assets(app: Sphinx, config: Config) -> None:
         config.html_static_path.append(path)
     prefix = cite_anchor_prefix(config)
     app.add_js_file("citepopover.js", loading_method="defer", **{"data-cite-prefix": prefix})
-    app.add_js_file("theme-fixes.js", loading_method="defer")
     app.add_css_file("citepopover.css")
 
 
@@ -147,6 +195,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the popover assets and the transforms."""
     app.connect("config-inited", add_assets)
     app.connect("html-page-context", fix_citation_roles)
+    app.connect("html-page-context", add_citation_templates)
     app.add_post_transform(CitationTitles)
     app.add_post_transform(CyrillicLang)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

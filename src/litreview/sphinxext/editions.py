@@ -58,7 +58,17 @@ def latex_preamble(book: Book) -> str:
         r"\MakeRobust{\hyperlink}",
         # A glyph missing from the font is an error, not a silently dropped letter.
         r"\tracinglostchars=3",
+        # A paragraph never leaves its last one or two lines alone at the top of a page.
+        r"\widowpenalties 3 10000 10000 0",
         r"\setlength{\headheight}{14pt}",  # room for the running head in 11pt (fancyhdr asks for it)
+        # Tables in the text's typeface (Sphinx sets heads in sans serif), ragged right (LatexTables).
+        r"\usepackage{ragged2e}",
+        r"\usepackage{xurl}",  # an address may break after any character (BreakableUrls)
+        r"\protected\def\sphinxstyleindexentry#1{#1}",  # index headwords in the text's face, not typewriter
+        r"\protected\def\sphinxstyletheadfamily{\bfseries}",
+        # Sphinx wraps each cell in varwidth, which sets text justified: start its paragraphs ragged.
+        r"\makeatletter\newcommand{\litraggedcells}{\let\lit@atstartpar\sphinxAtStartPar"
+        r"\def\sphinxAtStartPar{\RaggedRight\lit@atstartpar}}\makeatother",
         r"\hypersetup{",
         f"  pdfsubject={{{tex(book.abstract)}}},",
         f"  pdfkeywords={{{tex(', '.join(book.keywords))}}},",
@@ -74,11 +84,21 @@ def latex_preamble(book: Book) -> str:
         r"\newcommand{\litpart}[1]{\begingroup\let\@endpart\relax\part{#1}\endgroup}",
         r"\newcommand{\litunnumbered}{\edef\lit@secnumdepth{\the\c@secnumdepth}\setcounter{secnumdepth}{-2}}",
         r"\newcommand{\litnumbered}{\setcounter{secnumdepth}{\lit@secnumdepth}}",
+        # The preface is front matter: its pages go on in roman after the contents; page 1 is the
+        # first part's. Sphinx's contents switch to arabic at once; ours note where roman stopped.
+        r"\renewcommand{\sphinxtableofcontents}{\pagenumbering{roman}\begingroup\parskip\z@skip",
+        r"  \sphinxtableofcontentshook\tableofcontents\endgroup",
+        r"  \if@openright\cleardoublepage\else\clearpage\fi",
+        r"  \xdef\lit@frontpage{\the\c@page}\pagenumbering{arabic}}",
+        r"\newcommand{\litfrontmatter}{\pagenumbering{roman}\setcounter{page}{\lit@frontpage}}",
+        r"\newcommand{\litmainmatter}{\if@openright\cleardoublepage\else\clearpage\fi\pagenumbering{arabic}}",
         # The merged bibliography stays in its own chapter ("References"), without a second heading.
+        # Author-year: an entry opens with what its citation prints, so no "[Label]" goes before it;
+        # its later lines hang.
         r"\renewenvironment{sphinxthebibliography}[1]{%",
-        r"  \list{\@biblabel{\@arabic\c@enumiv}}{\settowidth\labelwidth{\@biblabel{#1}}%",
-        r"    \leftmargin\labelwidth\advance\leftmargin\labelsep\usecounter{enumiv}%",
-        r"    \let\p@enumiv\@empty\renewcommand\theenumiv{\@arabic\c@enumiv}}%",
+        r"  \list{}{\labelwidth\z@\labelsep\z@\leftmargin1.5em\itemindent-\leftmargin",
+        r"    \usecounter{enumiv}\let\p@enumiv\@empty\renewcommand\theenumiv{\@arabic\c@enumiv}}%",
+        r"  \def\@biblabel##1{}%",
         r"  \sloppy\clubpenalty4000\@clubpenalty\clubpenalty\widowpenalty4000\sfcode`\.\@m}",
         r"  {\def\@noitemerr{\@latex@warning{Empty `thebibliography' environment}}\endlist}",
         r"\makeatother",
@@ -113,6 +133,171 @@ class RussianSpans(SphinxPostTransform):
                 else:
                     new.append(nodes.Text(piece))
             parent.replace(text, new)
+
+
+# -- LaTeX: a notes heading left empty once the notes went to the foot of their pages ------------
+
+
+class DropEmptySections(SphinxPostTransform):
+    """Remove a section left with nothing but its heading (an article's "Notes" once LaTeX has set
+    each note at the foot of the page that calls it)."""
+
+    default_priority = 650  # after Sphinx's LaTeXFootnoteTransform (600) moved the footnotes
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for section in list(self.document.findall(nodes.section)):
+            rest = [
+                n for n in section.children if not isinstance(n, (nodes.title, nodes.target, nodes.comment))
+            ]
+            if section.parent is not None and not rest:
+                section.parent.remove(section)
+
+
+# -- LaTeX: one index headword however its entry was written ------------------------------------
+
+
+class IndexHyphens(SphinxPostTransform):
+    """Write an index entry's hyphen as U+2010 (the same glyph), not Sphinx's ``\\sphinxhyphen{}``.
+
+    An entry inside a glossary term reaches the index file as ``\\sphinxhyphen {}``, one written in the
+    text as ``\\sphinxhyphen{}``: the index then prints "E-government" twice.
+    """
+
+    default_priority = 400
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in self.document.findall(addnodes.index):
+            node["entries"] = [
+                (kind, value.replace("-", "\u2010"), *rest) for kind, value, *rest in node["entries"]
+            ]
+
+
+# -- LaTeX: addresses printed in running text may break at any character (xurl) -----------------
+
+URL_IN_TEXT = re.compile(r"https?://[^\s<>\"“”‘’]+")
+
+
+def _url_end(url: str) -> str:
+    """The address without the sentence's punctuation after it ("…/247593)." → "…/247593")."""
+    url = url.rstrip(".,;:!?")
+    while url.endswith(")") and url.count(")") > url.count("("):
+        url = url[:-1].rstrip(".,;:!?")
+    return url
+
+
+def tex_url(url: str) -> str:
+    """An address for \\sphinxnolinkurl inside any argument: the characters TeX would act on escaped."""
+    return (
+        url.replace("\\", "/").replace("{", "%7B").replace("}", "%7D").replace("#", r"\#").replace("%", r"\%")
+    )
+
+
+class BreakableUrls(SphinxPostTransform):
+    """Set every address printed as text (a note as the article printed it) as a URL, so xurl can
+    break it at any character instead of running it into the margin."""
+
+    default_priority = 890
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for text in list(self.document.findall(nodes.Text)):
+            parent = text.parent
+            if (
+                parent is None
+                or "://" not in text
+                or any(isinstance(a, SKIP_INSIDE) for a in ancestors(text))
+            ):
+                continue
+            if isinstance(parent, nodes.reference) and parent.get("refuri") == str(text):
+                continue  # Sphinx sets it as a URL already
+            new: list[nodes.Node] = []
+            pos = 0
+            for match in URL_IN_TEXT.finditer(text):
+                url = _url_end(match.group())
+                new += [
+                    nodes.Text(text[pos : match.start()]),
+                    _inline_raw(rf"\sphinxnolinkurl{{{tex_url(url)}}}"),
+                ]
+                pos = match.start() + len(url)
+            if new:
+                new.append(nodes.Text(text[pos:]))
+                parent.replace(text, [n for n in new if not isinstance(n, nodes.Text) or str(n)])
+
+
+def _inline_raw(latex: str) -> nodes.raw:
+    return nodes.raw("", latex, format="latex")
+
+
+# -- LaTeX: tables that break across pages, with ragged-right columns as wide as their content -------
+
+#: Characters of table text a line holds (10pt FreeSerif, about 4.5pt a character, in 453pt).
+TABLE_LINE_CHARS = 100
+#: What each column's padding (two \tabcolsep of 4pt, set with the table) costs, in characters.
+TABLE_PADDING_CHARS = 1.8
+UNBREAKABLE = re.compile(r"[^\s\-–—/]+")
+PUNCTUATION = "()[]{},.;:!?“”‘’\"'"
+HYPHENATED_PART = 6  # the longest piece a long word is left with once hyphenated
+
+
+def _word_room(word: str) -> float:
+    """Characters a word needs on one line: a long word may hyphenate (the cells are \\RaggedRight),
+    a number or short word may not; wide letters (W, M, bold heads) need more than the average."""
+    word = word.strip(PUNCTUATION)
+    length = (
+        min(len(word), HYPHENATED_PART) if word.isalpha() and len(word) > HYPHENATED_PART + 2 else len(word)
+    )
+    return length * 1.12 + 0.6
+
+
+def column_widths(columns: list[list[str]], line: float = TABLE_LINE_CHARS) -> list[float]:
+    """Fractions of the line width for each column, from its cells' text (as browsers lay out tables).
+
+    Every column gets at least its longest word; what is left goes to the columns in proportion to
+    how much more than that their longest cell needs. Columns that fit on one line get just that (the
+    fractions then add up to less than 1: a narrow table stays narrow).
+    """
+    least = [
+        max((_word_room(w) for c in col for w in UNBREAKABLE.findall(c)), default=1.0) for col in columns
+    ]
+    most = [max(max((len(c) for c in col), default=1), lo) for col, lo in zip(columns, least, strict=True)]
+    room = line - TABLE_PADDING_CHARS * len(columns)
+    if sum(most) <= room:
+        widths = [float(m) for m in most]
+    elif sum(least) >= room:  # too many columns: every word gets its share and may hyphenate
+        widths = [lo * room / sum(least) for lo in least]
+    else:
+        share = (room - sum(least)) / (sum(most) - sum(least))
+        widths = [lo + (m - lo) * share for lo, m in zip(least, most, strict=True)]
+    return [(w + TABLE_PADDING_CHARS) / line for w in widths]
+
+
+class LatexTables(SphinxPostTransform):
+    """Every table as a longtable (it breaks across pages, its head repeats) with ragged-right
+    columns sized by their content, in the text's typeface at \\small."""
+
+    default_priority = 400
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for table in list(self.document.findall(nodes.table)):
+            tgroup = next((c for c in table.children if isinstance(c, nodes.tgroup)), None)
+            if tgroup is None or any(
+                e.get("morecols") or e.get("morerows") for e in tgroup.findall(nodes.entry)
+            ):
+                continue  # spanning cells: leave the table to Sphinx
+            columns: list[list[str]] = [[] for _ in range(int(tgroup["cols"]))]
+            for row in tgroup.findall(nodes.row):
+                for i, entry in enumerate(e for e in row.children if isinstance(e, nodes.entry)):
+                    columns[i].append(" ".join(entry.astext().split()))
+            spec = "".join(rf">{{\RaggedRight\arraybackslash}}\Y{{{w:.3f}}}" for w in column_widths(columns))
+            table["classes"] = [c for c in table["classes"] if c != "colwidths-given"] + ["longtable"]
+            parent = table.parent
+            at = parent.index(table)
+            parent.insert(at, addnodes.tabular_col_spec(spec=spec))
+            parent.insert(at, _raw(r"\begingroup\small\setlength{\tabcolsep}{4pt}\litraggedcells"))
+            parent.insert(parent.index(table) + 1, _raw(r"\endgroup"))
 
 
 # -- LaTeX: the merged bibliography stays where the book puts it --------------------------------
@@ -188,7 +373,9 @@ class BookStructure(SphinxPostTransform):
         if any(not isinstance(n, (nodes.target, nodes.comment)) for n in preface):
             section = nodes.section("", nodes.title("Preface", "Preface"), ids=["litreview-preface"])
             section.extend(preface)
-            root.extend([_raw(r"\litunnumbered"), section, _raw(r"\litnumbered")])
+            root.extend(
+                [_raw(r"\litunnumbered\litfrontmatter"), section, _raw(r"\litnumbered\litmainmatter")]
+            )
         for caption, docnames in toctrees:
             members = [sofs.pop(d) for d in dict.fromkeys(docnames) if d in sofs]
             if caption and len(members) >= 2 and not any(self._is_hub(m) for m in members):
@@ -281,6 +468,33 @@ class ResolveDownloads(SphinxPostTransform):
             marker.replace_self(para)
 
 
+def add_to_download_menu(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Offer the whole book (PDF, EPUB, when built) in the theme's download menu on every page too."""
+    if not bookdata.is_web_html(app):
+        return
+    group = next((b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"), None)
+    if group is None:
+        return
+    for label, path in EDITIONS.items():
+        if (Path(app.confdir) / path).is_file():
+            group["buttons"].append({
+                "type": "link",
+                "url": context["pathto"](f"{DOWNLOADS_DIR}/{path.name}", 1),
+                "text": f"Book ({label})",
+                "tooltip": f"Download the whole book as {label}",
+                "icon": "fas fa-book",
+                "label": f"download-book-{label.lower()}-button",
+            })  # fmt: skip
+
+
+def outdated_when_editions_change(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    """Every page offers the editions in its download menu: rewrite them all when one appears or goes."""
+    if not bookdata.is_web_html(app):
+        return []
+    present = tuple(label for label, path in EDITIONS.items() if (Path(app.confdir) / path).is_file())
+    return sorted(env.found_docs) if bookdata.editions_changed(env, present) else []
+
+
 def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
     """Copy the PDF and EPUB (when built) into <html>/downloads/, beside the pages that link them."""
     if exception is not None or app.builder.format != "html" or app.builder.name != "html":
@@ -339,12 +553,18 @@ def wrap_epub_finish(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(bibliography_here)
     app.add_post_transform(BookStructure)
+    app.add_post_transform(LatexTables)
     app.add_post_transform(MarkBibliography)
     app.add_post_transform(PlaceBibliography)
     app.add_post_transform(RussianSpans)
+    app.add_post_transform(BreakableUrls)
+    app.add_post_transform(DropEmptySections)
+    app.add_post_transform(IndexHyphens)
     app.add_node(book_downloads)
     app.add_directive("book-downloads", BookDownloads)
     app.add_post_transform(ResolveDownloads)
     app.connect("build-finished", copy_downloads)
+    app.connect("html-page-context", add_to_download_menu, priority=510)
+    app.connect("env-get-outdated", outdated_when_editions_change)  # after the theme's buttons (501)
     app.connect("builder-inited", wrap_epub_finish)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from litreview.core.errors import SystemPackagesError
 
-DEFAULT_LIST = Path(__file__).resolve().parents[2] / "system-packages.txt"
+DEFAULT_LIST = Path(__file__).resolve().parents[3] / "system-packages.txt"  # src/litreview/tools/ → root
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,61 @@ def ensure(path: Path = DEFAULT_LIST, *, install: bool = True, out=sys.stdout) -
         return 2
     print(f"system packages: installed {names}", file=out)
     return 0
+
+
+# -- which Debian package brings a file, and what a list of packages installs ------------------------
+
+#: Files no package owns because TeX Live's maintainer scripts write them (texmf.cnf, formats, maps).
+GENERATED_TEX_FILES = ("/etc/texmf/", "/var/lib/texmf/")
+
+
+def owners(paths: list[Path]) -> dict[Path, str | None]:
+    """The installed Debian package that owns each file (``dpkg -S``), following symlinks; None if none."""
+    found: dict[Path, str | None] = {}
+    for path in paths:
+        for candidate in dict.fromkeys([str(path), str(Path(path).resolve())]):
+            proc = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True, check=False)
+            lines = [ln for ln in proc.stdout.splitlines() if not ln.startswith("diversion ")]
+            if proc.returncode == 0 and lines:
+                found[path] = lines[0].split(":", 1)[0].split(",")[0].strip()
+                break
+        else:
+            found[path] = None
+    return found
+
+
+def _names(field: str) -> list[list[str]]:
+    """A Depends field as groups of alternatives, each a bare package name ("a (>= 1) | b:any" → [a, b])."""
+    groups = []
+    for group in filter(None, (g.strip() for g in field.split(","))):
+        groups.append([alt.split()[0].split(":")[0] for alt in group.split("|") if alt.strip()])
+    return groups
+
+
+def dependency_closure(names: list[str]) -> set[str]:
+    """The installed packages that installing ``names`` brings: each, and their Depends and Pre-Depends,
+    recursively (no Recommends, as ``apt-get install --no-install-recommends`` does)."""
+    fields = "${Package}\t${db:Status-Abbrev}\t${Provides}\t${Depends}, ${Pre-Depends}\n"
+    proc = subprocess.run(["dpkg-query", "-W", "-f", fields], capture_output=True, text=True, check=True)
+    depends: dict[str, list[list[str]]] = {}
+    providers: dict[str, list[str]] = {}
+    for line in proc.stdout.splitlines():
+        package, status, provides, deps = [*line.split("\t"), "", "", ""][:4]
+        if not status.startswith("ii"):
+            continue
+        depends[package] = _names(deps)
+        for provided in (alt for group in _names(provides) for alt in group):
+            providers.setdefault(provided, []).append(package)
+    closure: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        for package in [name] if name in depends else providers.get(name, []):
+            if package not in closure:
+                closure.add(package)
+                for group in depends[package]:
+                    todo += [alt for alt in group if alt in depends or alt in providers][:1]
+    return closure
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,8 +1,10 @@
 /* Citation popovers (litreview.citepopover).
- * A citation is a link to a "#cite-<key>" anchor whose title holds the formatted reference.
- * Hovering or focusing it shows that reference in a popover (role="tooltip", tied to the link by
- * aria-describedby) with a link to the entry; Escape closes it. Without JavaScript the link and
- * its title tooltip work as before. */
+ * A citation is a link to a "#cite-<key>" anchor whose title holds the formatted reference; the page
+ * also carries it as HTML in <template id="citepop-tpl-cite-<key>">. Hovering or focusing a citation
+ * shows that reference (italics, dashes, its link) in a popover (role="tooltip", tied to the link by
+ * aria-describedby) with a link to the entry; Escape closes it. On a touch screen the first tap opens
+ * the popover and a second tap follows the link. Without JavaScript the link and its title tooltip
+ * work as before. */
 (function () {
   "use strict";
 
@@ -17,6 +19,8 @@
   var current = null; // the link whose popover is shown
   var hideTimer = null;
   var count = 0;
+  var lastPointer = ""; // "mouse", "touch" or "pen": how the last press was made
+  var opened = false; // the current popover was opened by a tap (a second tap follows the link)
 
   function isCitation(link) {
     var href = link.getAttribute("href") || "";
@@ -39,6 +43,19 @@
     if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  /* The formatted reference the page carries for this citation (a <template>), else the title. */
+  function fillReference(tip, link, text) {
+    var href = link.getAttribute("href") || "";
+    var template = document.getElementById("citepop-tpl-" + href.slice(href.indexOf("#") + 1));
+    if (!template || !template.content) {
+      fillText(tip, text);
+      return;
+    }
+    tip.appendChild(document.importNode(template.content, true)); // Cyrillic already marked lang="ru"
+    var links = tip.querySelectorAll("a");
+    for (var i = 0; i < links.length; i++) links[i].tabIndex = -1; // as the "Go to the entry" link
+  }
+
   function build(link) {
     var text = link.getAttribute("title");
     var id = "citepop-" + ++count;
@@ -49,7 +66,7 @@
     tip.id = id;
     tip.className = "citepop__text";
     tip.setAttribute("role", "tooltip");
-    fillText(tip, text);
+    fillReference(tip, link, text);
     var go = document.createElement("a");
     go.className = "citepop__link";
     go.href = link.getAttribute("href");
@@ -59,7 +76,8 @@
     pop.appendChild(go);
     pop.addEventListener("mouseenter", cancelHide);
     pop.addEventListener("mouseleave", scheduleHide);
-    document.body.appendChild(pop);
+    // Inside the page's main landmark, so its text is part of the page's content for screen readers.
+    (document.querySelector("main") || document.body).appendChild(pop);
     link.citePopover = pop;
     link.setAttribute("data-cite-text", text);
     link.setAttribute("aria-describedby", id);
@@ -79,8 +97,9 @@
     var left = Math.min(Math.max(r.left, margin), Math.max(margin, view - w - margin));
     var top = r.bottom + gap;
     if (top + h > window.innerHeight && r.top - gap - h > 0) top = r.top - gap - h;
-    pop.style.left = left + window.scrollX + "px";
-    pop.style.top = top + window.scrollY + "px";
+    var base = pop.offsetParent ? pop.offsetParent.getBoundingClientRect() : { left: -window.scrollX, top: -window.scrollY };
+    pop.style.left = left - base.left + "px";
+    pop.style.top = top - base.top + "px";
   }
 
   function show(link) {
@@ -96,6 +115,7 @@
     cancelHide();
     if (current) current.citePopover.hidden = true;
     current = null;
+    opened = false;
   }
 
   function cancelHide() {
@@ -126,6 +146,24 @@
       var link = citationFrom(event.target);
       if (link && link === current && !link.contains(event.relatedTarget)) scheduleHide();
     });
+    /* On a touch screen there is no hover: the first tap on a citation opens its popover, a second
+     * tap (or the popover's link) follows it; a tap elsewhere closes it. */
+    document.addEventListener("pointerdown", function (event) {
+      lastPointer = event.pointerType;
+    }, true);
+    document.addEventListener("click", function (event) {
+      var link = citationFrom(event.target);
+      if (lastPointer !== "touch" && lastPointer !== "pen") return;
+      if (link) {
+        if (current !== link || !opened) {
+          event.preventDefault();
+          show(link);
+          opened = true;
+        }
+        return;
+      }
+      if (current && !current.citePopover.contains(event.target)) hide();
+    }, true);
     document.addEventListener("focusin", function (event) {
       var link = citationFrom(event.target);
       if (link) show(link);
@@ -135,6 +173,7 @@
       if (link && link === current) hide();
     });
     document.addEventListener("keydown", function (event) {
+      lastPointer = ""; // Enter on a focused citation follows it
       if (event.key === "Escape" && current) hide();
     });
     window.addEventListener("resize", function () {

@@ -1,0 +1,52 @@
+"""Sphinx extension: the book theme as readers meet it on a phone and a laptop, by keyboard and touch.
+
+Each repair in ``static/theme.js`` and ``static/theme.css`` answers a fault a reader met:
+
+- wide tables fit: ragged cells on a laptop, one card per row (each cell labelled with its column)
+  on a phone; long addresses and code lines wrap, so no page is wider than the screen;
+- the timeline figure is shown no wider than its type stays legible;
+- keyboard: a visible focus ring on the sidebar toggle, Download and other header buttons; one
+  Search button in the tab order (the theme's top bar repeats the sidebar's on a laptop);
+- screen readers: each Search button is named by the text it shows; the site title sits inside a
+  landmark; the theme's first-only menu toggles all work; sidebar expanders are named;
+- search results: snippets are taken from the page's article, not its buttons ("Light Dark …"), and
+  the highlighted word stays readable in dark mode;
+- a Copy button on every code block (the BibTeX on "How to cite").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from litreview.sphinxext import bookdata
+
+STATIC = Path(__file__).parent / "static"
+
+
+ASSETS = ("theme.js", "theme.css")
+
+
+def add_static_path(app: Sphinx, config: Config) -> None:
+    """Serve our files from the book's _static/ (conf.py's html_static_path stays empty)."""
+    path = str(STATIC)
+    if path not in config.html_static_path:
+        config.html_static_path.append(path)
+
+
+def add_assets(app: Sphinx) -> None:
+    """The web book gets the repairs; an EPUB has no web theme to repair, so it leaves them out."""
+    if bookdata.is_web_html(app):
+        app.add_js_file("theme.js", loading_method="defer")
+        app.add_css_file("theme.css")
+    elif app.builder.name.startswith("epub"):
+        app.config.epub_exclude_files = [*app.config.epub_exclude_files, *(f"_static/{a}" for a in ASSETS)]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", add_static_path)
+    app.connect("builder-inited", add_assets)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
