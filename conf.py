@@ -37,6 +37,8 @@ extensions = [
     "litreview.sphinxext.editions",  # PDF book structure, Russian hyphenation, download links, EPUB fixes
     "litreview.speedups.bibcache",  # speed: formatted references kept between builds (same output)
     "litreview.speedups.fastnav",  # speed: the sidebar tree rendered once per build (same output)
+    "litreview.speedups.fignumbers",  # speed: no figure renumbering when no page was read (same output)
+    "litreview.speedups.gcfreeze",  # speed: the garbage collector kept off the loaded environment
 ]
 exclude_patterns = ["_build", ".DS_Store"]
 numfig = True  # figures and tables are numbered, so the review can refer to "Figure 1"

@@ -67,10 +67,12 @@ def book(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the whole test suite (installs the system packages it needs first, where it may)."""
+    """Run the whole test suite on every core (installs the system packages it needs first, where it may)."""
     install(session, "test")
     session.run("litreview-sysdeps", "--list", "system-packages.txt")
-    session.run("pytest", *session.posargs)
+    # pytest-xdist: one worker per core; a module's (or class's) tests stay on one worker, so a
+    # module-scoped build is made once. Pass `-- -n 0` to run in one process.
+    session.run("pytest", "-n", "auto", "--dist", "loadscope", *session.posargs)
 
 
 @nox.session

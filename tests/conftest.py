@@ -10,17 +10,23 @@ Two ways to build, one each:
   built by :func:`sphinx_build`, which runs the one strict command every nox session runs
   (:mod:`litreview.tools.build`).
 
-The real book is built once per test session and shared (``html_build``, ``epub_build``).
+The real book is built once per test session and shared (``html_build``, ``epub_build``,
+``pdf_build``): with pytest-xdist (``-n auto``) the workers share one copy and one build of each
+kind, made by whichever worker asks first (a file lock in the session's temporary folder).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -125,22 +131,60 @@ def sphinx_build(
     return Build(outdir, proc.returncode, proc.stdout, proc.stderr)
 
 
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if missing) across processes, e.g. xdist workers."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's temporary folder that every xdist worker sees (each has its own below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _once(lock_dir: Path, name: str, make: Any) -> Any:
+    """``make()``'s JSON-able result, computed by the first process of the session that asks."""
+    result = lock_dir / f"{name}.json"
+    with locked(lock_dir / f"{name}.lock"):
+        if not result.is_file():
+            result.write_text(json.dumps(make()), encoding="utf-8")
+    return json.loads(result.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One copy of the project per test session, built from, never edited."""
-    return copy_project(tmp_path_factory.mktemp("project") / "book-project")
+    shared = shared_tmp(tmp_path_factory) / "project" / "book-project"
+    _once(shared.parent, "copy", lambda: str(copy_project(shared)))
+    return shared
+
+
+def _shared_build(tmp_path_factory: pytest.TempPathFactory, project: Path, builder: str) -> Build:
+    def make() -> dict[str, Any]:
+        found = asdict(sphinx_build(project, builder))
+        return {**found, "outdir": str(found["outdir"])}
+
+    found = _once(shared_tmp(tmp_path_factory) / "builds", builder, make)
+    return Build(**{**found, "outdir": Path(found["outdir"])})
 
 
 @pytest.fixture(scope="session")
-def html_build(project_copy: Path) -> Build:
+def html_build(project_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The HTML book built once per session from the project copy."""
-    return sphinx_build(project_copy, "html")
+    return _shared_build(tmp_path_factory, project_copy, "html")
 
 
 @pytest.fixture(scope="session")
-def epub_build(project_copy: Path) -> Build:
+def epub_build(project_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The EPUB book built once per session from the project copy."""
-    return sphinx_build(project_copy, "epub")
+    return _shared_build(tmp_path_factory, project_copy, "epub")
 
 
 def build_pdf(project: Path, epoch: str = "1700000000") -> tuple[Build, subprocess.CompletedProcess[str]]:
@@ -155,6 +199,16 @@ def build_pdf(project: Path, epoch: str = "1700000000") -> tuple[Build, subproce
 
 
 @pytest.fixture(scope="session")
-def pdf_build(project_copy: Path) -> tuple[Build, subprocess.CompletedProcess[str]]:
+def pdf_build(
+    project_copy: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Build, subprocess.CompletedProcess[str]]:
     """The PDF book built once per session from the project copy (Sphinx's LaTeX, then latexmk)."""
-    return build_pdf(project_copy)
+
+    def make() -> dict[str, Any]:
+        latex, proc = build_pdf(project_copy)
+        return {"latex": {**asdict(latex), "outdir": str(latex.outdir)},
+                "proc": [proc.args, proc.returncode, proc.stdout, proc.stderr]}  # fmt: skip
+
+    found = _once(shared_tmp(tmp_path_factory) / "builds", "pdf", make)
+    latex = Build(**{**found["latex"], "outdir": Path(found["latex"]["outdir"])})
+    return latex, subprocess.CompletedProcess(*found["proc"])

@@ -1,4 +1,6 @@
-"""The benchmark runs and reports; the speed-ups (bibcache, fastnav) leave the HTML unchanged."""
+"""The benchmark runs and reports; the speed-ups and the derived-artefact memo leave the HTML
+unchanged, each engages (counted, not timed), and each switches itself off, saying so, with a
+library version it was not checked against."""
 
 from __future__ import annotations
 
@@ -9,16 +11,24 @@ import pickle
 import re
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, copy_project
 from litreview.bench import synthbook
+from litreview.core.editions import EDITIONS
+from litreview.speedups import bibcache, fastnav, fignumbers, gcfreeze
+from litreview.sphinxext import derived
 
-SPEEDUPS = ("litreview_bibcache", "litreview_fastnav")
+#: Every switch that makes a build faster without changing its output (speed-ups and the memo).
+SWITCHES = ("litreview_bibcache", "litreview_fastnav", "litreview_fignumbers", "litreview_gcfreeze",
+            "litreview_derived")  # fmt: skip
+ALL_OFF = [f"{name}=0" for name in SWITCHES]
 
 
+@pytest.mark.slow
 def test_bench_smallest_sizes_prints_table_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     proc = subprocess.run(
@@ -36,17 +46,18 @@ def test_bench_smallest_sizes_prints_table_and_writes_json(tmp_path: Path) -> No
         assert (row["chapters"], row["entries"]) == (5, 100)
         assert row["edit_shows_new_citation"] is True
         assert row["problems"] == []
-        for measure in ("clean", "noop", "edit"):
+        for measure in ("clean", "noop", "edit", "bibedit"):
             figure = row[measure]
             assert figure["min"] <= figure["median"] <= figure["max"]
             assert len(figure["runs"]) == 1
             assert figure["ratio_a"] > 0 and figure["ratio_b"] > 0
         assert row["peak_rss_mib"] > 0
-    floor_a = doc["scale"][0]
+    floor_a, ours = doc["scale"][0], doc["scale"][synthbook.VARIANTS.index("ours")]
     assert floor_a["clean"]["ratio_a"] == 1.0
     targets = {t["target"]: t for t in doc["targets"]}
-    fast_noop = doc["scale"][3]["noop"]["median"]
-    assert targets["noop rebuild, book theme + speed-ups"]["value"] == pytest.approx(fast_noop, abs=0.006)
+    for measure, name in (("noop", "no-op, ours"), ("bibedit", "one .bib entry edited, ours")):
+        ratio = ours[measure]["median"] / floor_a[measure]["median"]
+        assert targets[name]["value"] == pytest.approx(ratio, abs=0.006)
     assert targets["time per chapter flat (marginal, max/min)"]["met"] is None  # one size cannot show it
     # the table on stdout: a line per variant, and every target with its verdict
     lines = proc.stdout.splitlines()
@@ -75,74 +86,168 @@ def _snapshot(book: Path) -> dict[str, bytes]:
     }
 
 
-def test_speedups_leave_html_unchanged_through_clean_noop_and_edits(tmp_path: Path) -> None:
-    """A small nested book built with each speed-up on and off, then rebuilt after a no-op, a
-    citation edit, a bib entry edit and a chapter title edit: the same files, byte for byte, at
-    every step.
+def _ours(root: Path, chapters: int = 7, entries: int = 60, **kwargs: object) -> synthbook.SynthBook:
+    """A small synthetic book built with the project's own conf.py (every extension it ships with)."""
+    return synthbook.generate(root, chapters, entries, "ours", project=ROOT, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_speedups_and_memo_leave_html_unchanged_through_edits(tmp_path: Path) -> None:
+    """A small nested book with the project's conf.py, built with every speed-up and the memo on, and
+    with all of them off, then rebuilt after a no-op, a citation edit, a bib entry edit, a chapter
+    title edit, a seed edit and the PDF edition appearing: the same files, byte for byte, at every step.
     """
-    settings = {
-        "both off": [f"{name}=0" for name in SPEEDUPS],
-        "bibcache only": ["litreview_fastnav=0"],
-        "fastnav only": ["litreview_bibcache=0"],
-        "both on": [],
-    }
-    books = {
-        name: synthbook.generate(tmp_path / name.replace(" ", "-"), 7, 60, "fast", parts=3, works_cited=True)
-        for name in settings
-    }
-    entry = synthbook.make_entries(60)[12]
-    new_title = "A retitled entry for the cache"
+    settings = {"all off": ALL_OFF, "all on": []}
+    books = {name: _ours(tmp_path / name.replace(" ", "-"), parts=3, works_cited=True) for name in settings}
     new_heading = "Renamed"
     steps: dict[str, dict[str, dict[str, bytes]]] = {}
     for name, book in books.items():
-        for step in ("clean", "no-op", "citation edit", "bib edit", "title edit"):
+        for step in ("clean", "no-op", "citation edit", "bib edit", "title edit", "seed edit", "edition"):
             if step == "citation edit":
                 synthbook.swap_marker(book)
+            if step == "bib edit":
+                synthbook.edit_bib_entry(book)
             if step == "title edit":  # the navigation tree changes: a kept sidebar must not be reused
                 text = book.edit_chapter.read_text(encoding="utf-8")
-                book.edit_chapter.write_text(text.replace(": ", f": {new_heading} ", 1), encoding="utf-8")
-            if step == "bib edit":
-                bib = book.root / "refs.bib"
-                text = bib.read_text(encoding="utf-8").replace(entry.title, new_title)
-                bib.write_text(text, encoding="utf-8")
+                text = text.replace("\n# Chapter ", f"\n# {new_heading} Chapter ", 1)
+                book.edit_chapter.write_text(text, encoding="utf-8")
+            if step == "seed edit":  # the corpus table counts the words again
+                seed = sorted((book.root / "seeds").glob("*.txt"))[0]
+                seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            if step == "edition":  # the front page links the PDF once it exists
+                pdf = book.root / EDITIONS["PDF"]
+                pdf.parent.mkdir(parents=True, exist_ok=True)
+                pdf.write_bytes(b"%PDF-1.4 stand-in\n")
             proc = _sphinx(book.root, *settings[name])
             assert proc.returncode == 0, f"{name}, {step}: {proc.stderr}"
             steps.setdefault(step, {})[name] = _snapshot(book.root)
     for step, outputs in steps.items():
-        reference = outputs["both off"]
+        reference = outputs["all off"]
         assert len(reference) > 20
         for name, files in outputs.items():
             assert files.keys() == reference.keys(), (step, name)
             differing = [f for f in files if files[f] != reference[f]]
             assert differing == [], (step, name, differing)
     # the rebuilds did show the edits (so the comparison is not between stale pages)
-    final = steps["title edit"]["both on"]
-    edited_page = f"{books['both on'].edit_docname}.html"  # its own sidebar shows the new title
+    final = steps["edition"]["all on"]
+    book = books["all on"]
+    edited_page = f"{book.edit_docname}.html"  # its own sidebar shows the new title
     assert final[edited_page].decode().count(f"{new_heading} ") >= 2  # heading and sidebar
-    assert new_title.casefold() in final["references.html"].decode().casefold()
-    edited = final[edited_page].decode().casefold()
-    assert synthbook.EDIT_TITLES[synthbook.EDIT_KEYS[1]].casefold() in edited
+    references = " ".join(final["references.html"].decode().split())
+    assert synthbook.BIB_EDIT_SUFFIX.strip() in references
+    assert synthbook.EDIT_TITLES[synthbook.EDIT_KEYS[1]].casefold() in final[edited_page].decode().casefold()
+    assert 'class="book-downloads"' not in steps["seed edit"]["all on"]["index.html"].decode()
+    assert re.search(
+        r'class="book-downloads"[^<]*<a [^>]*href="downloads/[^"]+\.pdf"', final["index.html"].decode()
+    )
+
+
+def _build(root: Path, *, verbosity: int = 0, **overrides: object) -> tuple[object, str, str]:
+    """Build the project tree at ``root`` in this process (conf.py beside book/); the app and its log.
+
+    Like sphinx.testing's apps, it puts back the docutils registry and sys.path afterwards.
+    """
+    from sphinx.application import Sphinx
+    from sphinx.testing.util import _clean_up_global_state
+
+    status, warning = StringIO(), StringIO()
+    out = root / "_build" / "html"
+    saved_path = sys.path.copy()
+    try:
+        app = Sphinx(
+            str(root / "book"), str(root), str(out), str(out / ".doctrees"), "html",
+            confoverrides=dict(overrides), status=status, warning=warning, verbosity=verbosity,
+        )  # fmt: skip
+        app.build()
+    finally:
+        sys.path[:] = saved_path
+        _clean_up_global_state()
+    assert app.statuscode == 0, warning.getvalue()
+    return app, status.getvalue(), warning.getvalue()
+
+
+def test_each_cache_engages_on_a_rebuild(tmp_path: Path) -> None:
+    """Counted, not timed: a no-op rebuild reuses every formatted entry and keeps the figure
+    numbers; every page's sidebar is filled from the navigation template; a citation edit
+    rewrites the References page from memoised COinS; the collector skips the loaded environment."""
+    book = _ours(tmp_path / "book", chapters=3)
+    entries = len(synthbook.make_entries(book.entries, reserved=len(book.project_keys))) + len(
+        book.project_keys
+    )
+    app, _, _ = _build(book.root)
+    html = book.root / "_build" / "html"
+    pages = len([p for p in html.rglob("*.html") if "_static" not in p.relative_to(html).parts])
+    assert fastnav.stats(app)["filled"] == pages  # a clean build fills every page's sidebar
+    assert bibcache.stats(app) == {"hits": 0, "misses": entries}
+    assert gcfreeze.stats(app)["freezes"] >= 1
+
+    app, _, _ = _build(book.root)  # no-op
+    assert bibcache.stats(app) == {"hits": entries, "misses": 0}
+    assert fignumbers.stats(app) == {"skipped": 1, "walked": 0}
+    # One reading list for the whole bibliography, then one for each chapter.
+    lists = len(list((html / "reading-lists").glob("*.json")))
+    assert derived.stats(app)["exports"] == (1 + lists, 0)
+
+    synthbook.swap_marker(book)
+    app, _, _ = _build(book.root)
+    hits, misses = derived.stats(app)["coins"]
+    assert (hits, misses) == (entries, 0)  # the References page was written again, from the memo
+    assert fignumbers.stats(app) == {"skipped": 0, "walked": 1}
+
+
+def test_the_summary_lines_are_logged_at_verbose(tmp_path: Path) -> None:
+    book = _ours(tmp_path / "book", chapters=3)
+    _build(book.root)
+    _, status, _ = _build(book.root, verbosity=1)
+    assert re.search(r"litreview\.bibcache: [1-9]\d* formatted entries reused, 0 formatted", status)
+    assert re.search(r"litreview\.fastnav: [1-9]\d* sidebars filled", status)
+    assert "litreview.fignumbers: figure numbers kept 1, assigned 0" in status
+    assert re.search(r"litreview\.derived: reused .*exports ([1-9]\d*)/\1\b", status)
+
+
+def test_with_versions_they_were_not_checked_against_they_say_so_and_change_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each version gate closed: each speed-up says it is off at the default verbosity, and the book
+    comes out byte for byte as with all of them on."""
+    normal = _ours(tmp_path / "normal", chapters=3)
+    gated = _ours(tmp_path / "gated", chapters=3)
+    _build(normal.root)
+    monkeypatch.setattr(bibcache, "SUPPORTED_BIBTEX", ("0.0.",))
+    monkeypatch.setattr(fastnav, "SUPPORTED_PYDATA", ("0.0.",))
+    monkeypatch.setattr(fignumbers, "SUPPORTED_SPHINX", (0,))
+    monkeypatch.setattr(gcfreeze, "SUPPORTED_SPHINX", (0,))
+    app, status, _ = _build(gated.root)
+    for name in ("bibcache", "fastnav", "fignumbers", "gcfreeze"):
+        assert re.search(rf"^litreview\.{name}: off: .* not .* checked against", status, re.M), name
+    assert bibcache.stats(app) == {"hits": 0, "misses": 0}
+    assert fastnav.stats(app)["filled"] == 0
+    assert _snapshot(gated.root) == _snapshot(normal.root)
 
 
 def test_bibcache_keeps_formatted_entries_in_the_environment(tmp_path: Path) -> None:
-    book = synthbook.generate(tmp_path / "book", 3, 40, "fast")
-    assert _sphinx(book.root).returncode == 0
+    book = _ours(tmp_path / "book", chapters=3)
+    _build(book.root)
     with (book.root / "_build" / "html" / ".doctrees" / "environment.pickle").open("rb") as f:
         env = pickle.load(f)  # our own build's environment
-    cache = env.domaindata["cite"]["litreview_bibcache"]["entries"]
+    cache = env.domaindata["cite"]["litreview_bibcache"]
+    keys = {e.key for e in synthbook.make_entries(book.entries, reserved=len(book.project_keys))}
+    keys |= set(book.project_keys)
     # one cached entry per bib entry of the :all: bibliography, each with its tooltip
-    assert sorted({key[2][0] for key in cache}) == sorted(e.key for e in synthbook.make_entries(40))
-    assert all(tooltip is not None for _, tooltip in cache.values())
+    assert set(next(iter(cache["fingerprints"].values()))) == keys
+    assert len(cache["entries"]) >= len(keys)
+    assert all(tooltip is not None for _, tooltip in cache["entries"].values())
 
 
 @pytest.mark.slow
 def test_speedups_leave_the_real_book_unchanged(tmp_path: Path) -> None:
-    """The real book, built with our speed-ups switched off and on: the same files."""
+    """The real book, built with our speed-ups and the memo switched off and on: the same files."""
     project = copy_project(tmp_path / "project")
     conf = (project / "conf.py").read_text(encoding="utf-8")
-    assert all(f'"litreview.speedups.{name}"' in conf for name in ("bibcache", "fastnav"))  # what ships
+    for name in ("bibcache", "fastnav", "fignumbers", "gcfreeze"):
+        assert f'"litreview.speedups.{name}"' in conf  # what ships
     outputs = {}
-    for name, overrides in (("off", [f"{n}=0" for n in SPEEDUPS]), ("on", [])):
+    for name, overrides in (("off", ALL_OFF), ("on", [])):
         proc = _sphinx(project, *overrides)
         assert proc.returncode == 0, proc.stderr
         outputs[name] = _snapshot(project)

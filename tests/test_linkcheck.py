@@ -201,6 +201,7 @@ def test_the_probe_gives_up_on_an_unreachable_host():
 # -- the project's linkcheck settings against the tiny site ---------------------------------------------
 
 
+@pytest.mark.slow  # Sphinx's linkcheck builder against a local server with slow answers: ~13 s
 def test_each_link_is_reported_as_it_should_be(tmp_path: Path, server: Server):
     assert (
         CONF["linkcheck_rate_limit_timeout"] < 60

@@ -80,6 +80,7 @@ FIGURE_DIGEST = (
 )
 
 
+@pytest.mark.slow  # two processes each import matplotlib and draw the figure twice: ~15 s
 def test_rendering_is_reproducible_in_two_processes() -> None:
     """Two interpreters draw the same SVG and PDF bytes from the same data."""
     digests = set()

@@ -17,7 +17,7 @@ import functools
 import hashlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,6 +195,33 @@ def digest(paths: Iterable[Path], encoding: str = "utf-8") -> str:
             sha.update(b"<missing>")
         sha.update(b"\0")
     return sha.hexdigest()
+
+
+def fingerprint(entry: Entry, entries: Mapping[str, Entry] | None = None, _depth: int = 0) -> tuple:
+    """Everything that can be derived from ``entry``, as plain data: its key, type, fields and
+    people (every part of every name), and the same of the entry its ``crossref`` names (looked up
+    in ``entries``, e.g. the ``BibliographyData.entries`` it came from; ``("missing", key)`` if it
+    is not there). Two entries with equal fingerprints give the same formatted text, CSL-JSON…
+    """
+    persons = tuple(
+        (role, tuple((tuple(p.first_names), tuple(p.middle_names), tuple(p.prelast_names),
+                      tuple(p.last_names), tuple(p.lineage_names)) for p in people))
+        for role, people in entry.persons.items()
+    )  # fmt: skip
+    parent: tuple = ()
+    crossref = entry.fields.get("crossref") if _depth < 8 else None
+    if crossref:
+        if entries is None:  # pybtex before 0.25 linked an entry to its data
+            collection = getattr(entry, "collection", None)
+            entries = getattr(collection, "entries", None)
+        found = entries.get(crossref) if entries is not None else None
+        parent = ("missing", crossref) if found is None else fingerprint(found, entries, _depth + 1)
+    return (entry.key, entry.type, tuple(entry.fields.items()), persons, parent)
+
+
+def fingerprint_digest(entry: Entry, entries: Mapping[str, Entry] | None = None) -> str:
+    """:func:`fingerprint` as a short string, for keys of caches kept on disk."""
+    return hashlib.sha256(repr(fingerprint(entry, entries)).encode("utf-8")).hexdigest()[:32]
 
 
 # -- one entry's facts ----------------------------------------------------------------------------

@@ -12,14 +12,20 @@ import functools
 from pybtex.richtext import Text
 
 #: Characters and runs that the LaTeX decoder changes: commands, groups, ties, comments, maths,
-#: dashes ("--" → "–") and TeX quotes ("``" → "“").
-_ACTIVE_CHARS = frozenset("\\{}$~%")
-_ACTIVE_RUNS = ("--", "``", "''")
+#: dashes ("--" → "–"), TeX quotes and ligatures ("``" → "“", ",," → "„", "?`" → "¿", "!`" → "¡")
+#: and white space (runs collapsed to one space, leading space dropped). tests/test_latex.py
+#: checks the list against the decoder.
+_ACTIVE_CHARS = frozenset("\\{}$~%\n\r\t")
+_ACTIVE_RUNS = ("--", "``", "''", ",,", "?`", "!`", "  ")
 
 
 def needs_decoding(value: str) -> bool:
     """True if the LaTeX decoder would change ``value``."""
-    return not _ACTIVE_CHARS.isdisjoint(value) or any(run in value for run in _ACTIVE_RUNS)
+    return (
+        not _ACTIVE_CHARS.isdisjoint(value)
+        or any(run in value for run in _ACTIVE_RUNS)
+        or value[:1].isspace()
+    )
 
 
 @functools.lru_cache(maxsize=65536)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata  # matplotlib's version without importing it (which takes longer than a no-op build)
 import io
 from pathlib import Path
 from typing import Any
@@ -168,11 +169,9 @@ def render_bytes(events: list[Event], names: dict[str, str], fmt: str) -> bytes:
 
 def inputs_digest(events: list[Event], names: dict[str, str]) -> str:
     """What the figure is drawn from: the events, the names, matplotlib's version and this code."""
-    import matplotlib
-
     digest = hashlib.sha256()
     code = Path(__file__).read_text(encoding="utf-8")
-    for part in (repr(events), repr(sorted(names.items())), matplotlib.__version__, code):
+    for part in (repr(events), repr(sorted(names.items())), importlib.metadata.version("matplotlib"), code):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 

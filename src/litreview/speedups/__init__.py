@@ -1,5 +1,33 @@
 """Version-gated patches that make rebuilds fast and leave every output byte unchanged.
 
 Each names the upstream versions it was checked against and switches itself off, saying so at the
-default verbosity, for any other; each names the upstream change that would retire it.
+default verbosity (:func:`say_off`), for any other; each names the upstream change that would
+retire it; each counts what it reused (its ``stats(app)``), logged at ``-v``.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sphinx.util import logging
+
+
+def patch(originals: dict[str, Any], cls: type, name: str, replacement: Callable[..., Any]) -> None:
+    """Replace ``cls.name`` by ``replacement`` once per process; the original is kept in ``originals``
+    (the replacement calls it when its speed-up is off in a build)."""
+    if name not in originals:
+        originals[name] = getattr(cls, name)
+        setattr(cls, name, replacement)
+
+
+def say_off(name: str, found: str, checked: str, meaning: str) -> None:
+    """Say, at the default verbosity, that speed-up ``name`` is off because ``found`` is not among
+    the versions it was ``checked`` against, and what that ``meaning`` for the build is."""
+    logging.getLogger(f"litreview.speedups.{name}").info(
+        "litreview.%s: off: %s is not a version it was checked against (%s); %s",
+        name,
+        found,
+        checked,
+        meaning,
+    )

@@ -10,8 +10,9 @@ this extension with ``litreview_bibcache`` on):
   formats entries it has not seen. The key is the formatting style (its classes; each class's
   package version, or a digest of its package's sources when that is not an installed release;
   and the plain data its classes and instances hold), the tooltip style, the label, and the entry's
-  content (key, type, fields, persons, and those of a crossref parent). Sorting and labels are
-  computed every build, as before. Entries whose formatting fails are never cached, so their
+  content (:func:`litreview.core.bib.fingerprint`: key, type, fields, persons, and those of a
+  crossref parent). Sorting and labels are computed again whenever the bibliography file, the
+  entries listed or the styles change. Entries whose formatting fails are never cached, so their
   warning is given on every build.
 - ``env_updated`` keeps only the entries this build used, and reports the pages whose
   bibliographies needed formatting as updated, so the cache is saved even on a build where no
@@ -24,8 +25,17 @@ citation sphinxcontrib-bibtex resolves, and by every ``render_as``) otherwise re
 points of every installed distribution each time.
 
 The output is the same as without the extension (tests/test_bench.py builds a book both ways and
-compares every file). Set ``litreview_bibcache = False`` in conf.py (or ``-D
-litreview_bibcache=0``) to switch it off.
+compares every file; tests/test_upstream.py runs sphinxcontrib-bibtex's own test suite with it).
+Set ``litreview_bibcache = False`` in conf.py (or ``-D litreview_bibcache=0``) to switch it off.
+With a sphinxcontrib-bibtex version it was not checked against it switches itself off and says so
+(at the default verbosity). How much it reused is counted (:func:`stats`) and logged at ``-v``.
+
+Upstream: no sphinxcontrib-bibtex issue or pull request about keeping formatted entries between
+builds was found (searched its tracker for caching formatted entries, slow rebuilds and large
+bibliographies; the nearest, #164 and #208, are about parallel builds and citation order). This
+module can go when sphinxcontrib-bibtex itself keeps formatted entries keyed by entry content and
+style, and its ``get_filtered_entries`` stops scanning every citation for every entry; the plugin
+lookup part can go when pybtex caches ``find_plugin`` (``pybtex.plugin._load_entry_point``).
 """
 
 from __future__ import annotations
@@ -33,19 +43,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
+import inspect
 import pickle
-import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pybtex.plugin
 from pybtex.style import FormattedEntry
+from pybtex.style.sorting import BaseSortingStyle
 from sphinx.util import logging
 from sphinxcontrib.bibtex import domain as bibdomain
 
 from litreview.core import bib
+from litreview.core.codeversion import files_token, package_token
+from litreview.speedups import patch, say_off
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -56,66 +69,53 @@ logger = logging.getLogger(__name__)
 #: sphinxcontrib-bibtex versions whose BibtexDomain this module was checked against.
 SUPPORTED_BIBTEX = ("2.7.",)
 CACHE_KEY = "litreview_bibcache"
-CACHE_VERSION = 3
+CACHE_VERSION = 6
 _ORIGINAL: dict[str, Any] = {}
 _STYLE_TOKENS: dict[type, str] = {}
 
 
+class _Stats:
+    """This build's use of the cache: whether it is on, entries reused and entries formatted."""
+
+    def __init__(self, active: bool) -> None:
+        self.active = active
+        self.counts: Counter = Counter()
+
+
+def _stats(app: Sphinx | None) -> _Stats:
+    found = getattr(app, "_litreview_bibcache", None)
+    if found is None:
+        found = _Stats(False)
+        if app is not None:
+            app._litreview_bibcache = found  # type: ignore[attr-defined]
+    return found
+
+
+def stats(app: Sphinx) -> dict[str, int]:
+    """This build's counts: ``hits`` (formatted entries reused), ``misses`` (entries formatted)."""
+    counts = _stats(app).counts
+    return {"hits": counts["hits"], "misses": counts["misses"]}
+
+
 def _enabled(domain: bibdomain.BibtexDomain) -> bool:
-    return bool(getattr(domain.env.config, "litreview_bibcache", False))
+    app = getattr(domain.env, "_app", None)
+    return _stats(app).active and bool(getattr(domain.env.config, "litreview_bibcache", False))
 
 
-def _persons_fingerprint(entry: Entry) -> tuple:
-    return tuple(
-        (
-            role,
-            tuple(
-                (
-                    tuple(p.first_names),
-                    tuple(p.middle_names),
-                    tuple(p.prelast_names),
-                    tuple(p.last_names),
-                    tuple(p.lineage_names),
-                )
-                for p in persons
-            ),
-        )
-        for role, persons in entry.persons.items()
-    )
-
-
-def entry_fingerprint(entry: Entry, depth: int = 0) -> tuple:
-    """Everything formatting can read from ``entry``: type, key, fields, persons, crossref parent."""
-    parent: tuple = ()
-    crossref = entry.fields.get("crossref") if depth < 8 else None
-    if crossref and entry.collection is not None:
-        try:
-            parent = entry_fingerprint(entry.collection.entries[crossref], depth + 1)
-        except KeyError:
-            parent = ("missing", crossref)
-    return (entry.key, entry.type, tuple(entry.fields.items()), _persons_fingerprint(entry), parent)
-
-
-def _module_token(module_name: str) -> str:
-    """A version or source digest for the top-level package of ``module_name``."""
-    top = module_name.split(".")[0]
-    files = sorted(
-        Path(module.__file__)
-        for name, module in list(sys.modules.items())
-        if (name == top or name.startswith(top + ".")) and getattr(module, "__file__", None)
-    )
-    editable = any(not p.is_relative_to(Path(sys.prefix)) for p in files) or top in {"conf", "__main__"}
-    if not editable:
-        try:
-            return f"{top}=={importlib.metadata.version(top)}"
-        except importlib.metadata.PackageNotFoundError:
-            pass
-    digest = hashlib.sha256()
-    for path in files:
-        if path.suffix == ".py" and path.is_file():
-            digest.update(str(path).encode())
-            digest.update(path.read_bytes())
-    return f"{top}@{digest.hexdigest()[:16]}"
+def _module_token(module_name: str, cls: type) -> str:
+    """The release or source digest of the package that defines ``cls``; for a class defined outside
+    any importable package (e.g. in conf.py), a digest of the file that defines it."""
+    try:
+        return package_token(module_name)
+    except LookupError:
+        pass
+    try:
+        source = inspect.getsourcefile(cls)
+    except TypeError:
+        source = None
+    if source and Path(source).is_file():
+        return f"{module_name}@{files_token([Path(source)])}"
+    return f"{module_name}@unknown"
 
 
 def _data_state(obj: object) -> str:
@@ -141,17 +141,14 @@ def style_token(style: object) -> str:
     values the components' classes and instances hold (e.g. an order bound for this build).
     """
     components = [style]
-    for attr in ("label_style", "sort_style", "name_style"):
+    for attr in ("label_style", "sorting_style", "name_style"):
         value = getattr(style, attr, None)
         if value is not None:
             components.append(value)
     classes = [c for obj in components for c in type(obj).__mro__ if c.__module__ not in {"builtins", "abc"}]
-    if not all(c in _STYLE_TOKENS for c in classes):
-        for module in {c.__module__ for c in classes}:
-            token = _module_token(module)
-            for c in classes:
-                if c.__module__ == module:
-                    _STYLE_TOKENS[c] = token
+    for c in classes:
+        if c not in _STYLE_TOKENS:
+            _STYLE_TOKENS[c] = _module_token(c.__module__, c)
     parts = [f"{type(obj).__module__}.{type(obj).__qualname__}:{_data_state(obj)}" for obj in components]
     parts += sorted({_STYLE_TOKENS[c] for c in classes})
     parts.append(f"latexcodec=={importlib.metadata.version('latexcodec')}")
@@ -159,11 +156,18 @@ def style_token(style: object) -> str:
 
 
 def _empty_cache() -> dict[str, Any]:
-    return {"version": CACHE_VERSION, "entries": {}, "orders": {}, "fingerprints": {}}
+    return {
+        "version": CACHE_VERSION,
+        "entries": {},
+        "orders": {},
+        "fingerprints": {},
+        "sortkeys": {},
+        "labels": {},
+    }
 
 
 def _cache(domain: bibdomain.BibtexDomain) -> dict[str, Any]:
-    """What the last build kept: formatted entries by (styles, label, entry fingerprint); sort
+    """What the last build kept: formatted entries by (styles, label, entry fingerprint digest); sort
     order and labels by (styles, bib files digest, keys in input order); fingerprints by digest.
     """
     cache = domain.data.get(CACHE_KEY)
@@ -200,6 +204,35 @@ class StoredEntry(FormattedEntry):
 
 def _stored(entry: FormattedEntry | None) -> StoredEntry | None:
     return None if entry is None else StoredEntry(entry.key, entry.text, entry.label)
+
+
+def _fingerprint(known: dict[str, str], entries: Any, entry: Entry) -> str:
+    found = known.get(entry.key)
+    if found is None:
+        found = known[entry.key] = bib.fingerprint_digest(entry, entries)
+    return found
+
+
+def _sort(
+    style: Any, entries: list[Entry], styles: tuple, fingerprint_of: Any, old: dict, used: dict
+) -> list:
+    """``style.sort(entries)``, with each entry's sorting key kept between builds (by style and
+    entry fingerprint) when the style sorts the way pybtex's base class does (``sorted`` by key)."""
+    sorter = getattr(style, "sorting_style", None)
+    if sorter is None or type(sorter).sort is not BaseSortingStyle.sort or style.sort != sorter.sort:
+        return style.sort(entries)
+
+    def key(entry: Entry) -> Any:
+        memo_key = (styles[0], fingerprint_of(entry))
+        found = used["sortkeys"].get(memo_key)
+        if found is None:
+            found = old["sortkeys"].get(memo_key)
+            if found is None:
+                found = sorter.sorting_key(entry)
+            used["sortkeys"][memo_key] = found
+        return found
+
+    return sorted(entries, key=key)
 
 
 def get_filtered_entries(self: bibdomain.BibtexDomain, bibliography_key: Any) -> Iterator[tuple[str, Entry]]:
@@ -266,15 +299,22 @@ def get_formatted_entries(
     order_key = (styles, digest, tuple(entries))
     order = old["orders"].get(order_key) or used["orders"].get(order_key)
     if order is None:
-        sorted_entries = style.sort(entries.values())
-        order = ([entry.key for entry in sorted_entries], list(style.format_labels(sorted_entries)))
+        fingerprint_of = functools.partial(_fingerprint, known, self.bibdata.data.entries)
+        sorted_entries = _sort(style, list(entries.values()), styles, fingerprint_of, old, used)
+        labels_key = (styles, digest, tuple(entry.key for entry in sorted_entries))
+        labels = old["labels"].get(labels_key) or used["labels"].get(labels_key)
+        if labels is None:
+            labels = list(style.format_labels(sorted_entries))
+        used["labels"][labels_key] = labels
+        order = ([entry.key for entry in sorted_entries], labels)
     else:
         by_key = {entry.key: entry for entry in entries.values()}
         sorted_entries = [by_key[key] for key in order[0]]
     used["orders"][order_key] = order
+    counts = _stats(getattr(self.env, "_app", None)).counts
     for label, entry in zip(order[1], sorted_entries, strict=False):  # as upstream
         full_label = bibliography.labelprefix + label
-        fingerprint = known.get(entry.key) or entry_fingerprint(entry)
+        fingerprint = _fingerprint(known, self.bibdata.data.entries, entry)
         fingerprints[entry.key] = fingerprint
         entry_key = (styles, full_label, fingerprint)
         hit = old["entries"].get(entry_key) or used["entries"].get(entry_key)
@@ -294,6 +334,9 @@ def get_formatted_entries(
                 continue
             hit = (_stored(formatted), _stored(tooltip))
             missed.add(bibliography_key.docname)
+            counts["misses"] += 1
+        else:
+            counts["hits"] += 1
         used["entries"][entry_key] = hit
         yield entry, hit[0], hit[1]
 
@@ -318,22 +361,21 @@ def env_updated(self: bibdomain.BibtexDomain) -> Iterable[str]:
     return result + missed
 
 
+def supported() -> bool:
+    """Whether the installed sphinxcontrib-bibtex is a version this module was checked against."""
+    return importlib.metadata.version("sphinxcontrib-bibtex").startswith(SUPPORTED_BIBTEX)
+
+
 def install() -> bool:
     """Patch BibtexDomain once, if its version is one this module was checked against."""
-    if _ORIGINAL:
-        return True
-    version = importlib.metadata.version("sphinxcontrib-bibtex")
-    if not version.startswith(SUPPORTED_BIBTEX):
-        logger.info(f"litreview.bibcache: sphinxcontrib-bibtex {version} not supported; cache off")
+    if not supported():
         return False
-    cls = bibdomain.BibtexDomain
     for name, replacement in (
         ("get_filtered_entries", get_filtered_entries),
         ("get_formatted_entries", get_formatted_entries),
         ("env_updated", env_updated),
     ):
-        _ORIGINAL[name] = getattr(cls, name)
-        setattr(cls, name, replacement)
+        patch(_ORIGINAL, bibdomain.BibtexDomain, name, replacement)
     return True
 
 
@@ -351,16 +393,30 @@ def cache_plugin_lookups(app: Sphinx, config: Any) -> None:
     not change during a build, and plugins registered at run time are still looked up first.
     """
     patchable = hasattr(pybtex.plugin, "entry_points") and hasattr(pybtex.plugin, "_load_entry_point")
-    if config.litreview_bibcache and patchable:
+    if config.litreview_bibcache and patchable and _stats(app).active:
         pybtex.plugin.entry_points = _entry_points
+
+
+def _report(app: Sphinx, exception: Exception | None) -> None:
+    counts = stats(app)
+    if _stats(app).active and app.config.litreview_bibcache:
+        logger.verbose(
+            "litreview.bibcache: %d formatted entries reused, %d formatted", counts["hits"], counts["misses"]
+        )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the switch and patch sphinxcontrib-bibtex's domain and pybtex's plugin lookup."""
     app.setup_extension("sphinxcontrib.bibtex")
     app.add_config_value("litreview_bibcache", True, "env", types=frozenset({bool}))
+    active = install()
+    app._litreview_bibcache = _Stats(active)  # type: ignore[attr-defined]
+    if not active:
+        version = importlib.metadata.version("sphinxcontrib-bibtex")
+        say_off("bibcache", f"sphinxcontrib-bibtex {version}", ", ".join(f"{v}x" for v in SUPPORTED_BIBTEX),
+                "every entry is formatted on every build, as without it")  # fmt: skip
     app.connect("config-inited", cache_plugin_lookups)
-    install()
+    app.connect("build-finished", _report)
     return {
         "version": "2",
         "env_version": CACHE_VERSION,

@@ -18,9 +18,20 @@ Jinja's compiled templates are kept there too (Jinja checks each source's checks
 does not handle exactly falls back to the theme's function: other themes, collapsed trees, parts
 as collapsible captions (``show_nav_level = 0``), ``only`` directives in a toctree, a page linked
 from the tree more than once, links with characters that need escaping. The HTML is the same as the
-theme's (tests/test_bench.py compares whole books; set ``LITREVIEW_FASTNAV_VERIFY=1`` to check
-every page against the theme's function during a build). ``litreview_fastnav = False`` in conf.py
-switches it off.
+theme's (tests/test_bench.py compares whole books; tests/test_upstream.py runs the two themes' own
+test suites with it; set ``LITREVIEW_FASTNAV_VERIFY=1`` to check every page against the theme's
+function during a build). ``litreview_fastnav = False`` in conf.py switches it off; with a
+pydata-sphinx-theme or Sphinx version it was not checked against it switches itself off and says
+so (at the default verbosity). How many sidebars it filled is counted (:func:`stats`) and logged
+at ``-v``.
+
+Upstream: pydata-sphinx-theme #2449 ("Avoid redundant processing when collapse_navigation=False",
+merged after 0.20.0) renders the sidebar tree once per build for the cases it can cache, and #2469
+(named with it; not found in the tracker copy searched here) belongs to the same work; #2500 (open)
+extends that caching to ``startdepth=0``, which is what sphinx-book-theme's sidebar asks for. Once
+a theme release with them is pinned, the per-build template here is redundant and this module
+shrinks to what upstream does not do: keeping the tree between builds (the digest of toctrees,
+titles and versions above) and keeping Jinja's compiled templates on disk.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.metadata
 import os
 import pickle
 import re
@@ -42,6 +54,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from litreview.core.files import write_atomic
+from litreview.speedups import say_off
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -410,7 +423,16 @@ def hook_theme(app: Sphinx) -> None:
     the sidebar templates to see whether they are empty; so the theme's own listener is wrapped
     (Sphinx's event listeners are a list of (id, handler, priority) tuples).
     """
-    if not app.config.litreview_fastnav or not _versions_ok():
+    if not app.config.litreview_fastnav or app.builder.name not in {"html", "dirhtml"}:
+        return
+    if not _versions_ok():
+        try:
+            pydata = importlib.metadata.version("pydata-sphinx-theme")
+        except importlib.metadata.PackageNotFoundError:
+            pydata = "(not installed)"
+        checked = f"{', '.join(f'{v}x' for v in SUPPORTED_PYDATA)} with Sphinx {SUPPORTED_SPHINX}"
+        say_off("fastnav", f"pydata-sphinx-theme {pydata} with Sphinx {sphinx.__version__}", checked,
+                "the theme renders every sidebar, as without it")  # fmt: skip
         return
     from pydata_sphinx_theme import toctree as pst_toctree
 
@@ -427,7 +449,16 @@ def hook_theme(app: Sphinx) -> None:
         if listener.handler is original:
             listeners[i] = listener._replace(handler=add_toctree_functions)
             return
-    logger.verbose("litreview.fastnav: the theme's page-context handler was not found; not active")
+    logger.info(
+        "litreview.fastnav: off: the theme's page-context handler was not found (not the book theme?)"
+    )
+
+
+def stats(app: Sphinx) -> dict[str, int]:
+    """This build's counts: ``filled`` (sidebars filled from a template), ``made`` (1 if the template
+    was made in this build, 0 if it was kept from the last build or none was needed)."""
+    state = _state(app)
+    return {"filled": state.filled, "made": int(state.built)}
 
 
 def _report(app: Sphinx, exception: Exception | None) -> None:

@@ -28,6 +28,7 @@ from sphinx.util import logging
 
 from litreview.core import bib
 from litreview.core.book import Book, load_book
+from litreview.core.codeversion import files_token, package_token
 from litreview.core.errors import BookInfoError, LitReviewError
 from litreview.core.seeds import SeedMeta, load_all
 
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 ARTICLES = "articles/"  # docname prefix of the article chapters (and their index page)
 REVIEW = "review/"  # docname prefix of the review's chapters
 FRONT_MATTER_KEY = "original"  # a chapter may name its article's refs.bib key in its front matter
-VERSION = 2  # bump when the domain's data changes shape
+VERSION = 4  # bump when the domain's data changes shape
 
 
 class BookDataDomain(Domain):
@@ -47,7 +48,8 @@ class BookDataDomain(Domain):
     data_version = VERSION
     initial_data: ClassVar[dict[str, Any]] = {
         "book": None,  # Book, from CITATION.cff (read every build)
-        "seeds": (),  # tuple[SeedMeta, ...], from seeds/*.toml (read every build)
+        "seeds": (),  # tuple[SeedMeta, ...], from seeds/ (read again when a seed file or the code changed)
+        "seeds_digest": None,  # what "seeds" was read from
         "sources": {},  # bib file path -> (digest, BibSource), kept while the file is unchanged
         "cited_anchors": {},  # docname -> {key: anchor id} (the first citation of a key on a page)
         "listing_pages": set(),  # docnames that list other pages' titles or citations
@@ -82,8 +84,7 @@ def _domain(env: BuildEnvironment) -> BookDataDomain:
 def editions_changed(env: BuildEnvironment, present: tuple[str, ...]) -> bool:
     """Record which editions (PDF, EPUB) exist for this build; True if that changed since the last."""
     data = _domain(env).data
-    before = data.get("editions")
-    data["editions"] = present
+    before, data["editions"] = data.get("editions"), present
     return before is not None and tuple(before) != present
 
 
@@ -112,6 +113,11 @@ def bib_data(env: BuildEnvironment) -> BibliographyData:
 def bib_sources(env: BuildEnvironment) -> list[bib.BibSource]:
     """Each bibliography file as written (raw entries and their lines)."""
     return [source for _digest, source in _domain(env).data["sources"].values()]
+
+
+def bib_digest(env: BuildEnvironment) -> str:
+    """A digest of the bibliography files' bytes, as this build read them (see :func:`load`)."""
+    return ";".join(digest for digest, _source in _domain(env).data["sources"].values())
 
 
 def entry_source(env: BuildEnvironment, key: str) -> bib.SourceEntry | None:
@@ -180,7 +186,11 @@ def load(app: Sphinx) -> None:
         cff = Path(app.confdir) / app.config.litreview_citation_cff
         data["book"] = load_book(cff) if cff.is_file() else None
         seeds_dir = Path(app.confdir) / app.config.litreview_seeds_dir
-        data["seeds"] = tuple(load_all(seeds_dir)) if seeds_dir.is_dir() else ()
+        seed_files = [*seeds_dir.glob("*.txt"), *seeds_dir.glob("*.toml")] if seeds_dir.is_dir() else []
+        seeds_digest = f"{files_token(seed_files, seeds_dir)};{package_token('litreview')}"
+        if data.get("seeds_digest") != seeds_digest:
+            data["seeds"] = tuple(load_all(seeds_dir)) if seeds_dir.is_dir() else ()
+            data["seeds_digest"] = seeds_digest
         sources = {}
         for path in bibfile_paths(app):
             if not path.is_file():

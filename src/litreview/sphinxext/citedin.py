@@ -8,6 +8,7 @@ read from the bibtex domain's own record of citations; and a COinS span (Z39.88-
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from sphinxcontrib.bibtex.domain import get_docnames
 
 from litreview.core.bib import field_text
 from litreview.core.coins import coins
-from litreview.sphinxext import bookdata
+from litreview.sphinxext import bookdata, derived
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +59,32 @@ def plant_anchors(app: Sphinx, doctree: nodes.document) -> None:
 
 def citing_pages(env: BuildEnvironment, key: str, exclude: str) -> list[str]:
     """The pages that cite ``key``, in reading order (the book's toctree order)."""
+    index = derived.memo(env, "citing-pages", None, lambda: _citing_index(env), keep=False)
+    return [d for d in index.get(key, ()) if d != exclude]
+
+
+def _citing_index(env: BuildEnvironment) -> dict[str, list[str]]:
+    """For every cited key, the pages that cite it in reading order: one pass over the citations."""
+    keys_by_page: defaultdict[str, set[str]] = defaultdict(set)
+    for ref in env.domains["cite"].citation_refs:  # type: ignore[attr-defined]
+        keys_by_page[ref.docname].update(t.key for t in ref.targets)
+    index: defaultdict[str, list[str]] = defaultdict(list)
+    for docname in get_docnames(env):
+        for key in keys_by_page.get(docname, ()):
+            index[key].append(docname)
+    return dict(index)
+
+
+def cited_in_inputs(env: BuildEnvironment) -> tuple:
+    """What the "cited in" lists read from other pages: reading order, citations, titles, anchors."""
     refs = env.domains["cite"].citation_refs  # type: ignore[attr-defined]
-    citing = {ref.docname for ref in refs if key in {t.key for t in ref.targets}}
-    return [d for d in get_docnames(env) if d in citing and d != exclude]
+    citing = sorted({ref.docname for ref in refs})
+    return (
+        tuple(get_docnames(env)),
+        tuple((ref.docname, tuple(t.key for t in ref.targets)) for ref in refs),
+        tuple((d, env.titles[d].astext() if d in env.titles else d) for d in citing),
+        tuple((d, tuple(sorted(bookdata.cited_anchors(env).get(d, {}).items()))) for d in citing),
+    )
 
 
 def reference_list_entries(transform: SphinxPostTransform) -> Iterator[tuple[Any, nodes.citation]]:
@@ -105,7 +129,9 @@ class CitedIn(SphinxPostTransform):
             pages = citing_pages(self.env, citation.key, exclude=docname)
             if pages:  # an entry nothing cites is the citation lint's business, not a build error
                 node += self.cited_in(citation.key, pages)
-            span = f'<span class="Z3988" title="{_attr(coins(citation.entry))}"></span>'
+            kev = derived.memo(self.env, "coins", derived.entry_inputs(self.env, citation.entry),
+                               lambda c=citation: coins(c.entry))  # fmt: skip
+            span = f'<span class="Z3988" title="{_attr(kev)}"></span>'
             node += nodes.raw("", span, format="html")
 
     def cited_in(self, key: str, pages: list[str]) -> nodes.paragraph:
@@ -130,9 +156,10 @@ def add_stylesheet(app: Sphinx, config: Any) -> None:
 
 
 def rewrite_bibliographies(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """env-get-updated: pages with a cited-in list are rewritten whenever any page was read."""
+    """env-get-updated: pages with a cited-in list are rewritten when what they list changed."""
     domain = env.get_domain("cite")
-    return sorted({key.docname for key, bib in domain.bibliographies.items() if bib.list_ == "citation"})
+    pages = sorted({key.docname for key, bib in domain.bibliographies.items() if bib.list_ == "citation"})
+    return pages if pages and derived.changed(env, "cited-in", cited_in_inputs(env)) else []
 
 
 def _attr(value: str) -> str:
@@ -142,6 +169,7 @@ def _attr(value: str) -> str:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("litreview.sphinxext.bookdata")
+    app.setup_extension("litreview.sphinxext.derived")
     app.connect("doctree-read", plant_anchors)
     app.add_post_transform(Verification)
     app.add_post_transform(CitedIn)

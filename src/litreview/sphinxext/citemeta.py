@@ -22,7 +22,7 @@ from sphinx.util import logging
 
 from litreview.core import bib, dates
 from litreview.core.files import write_atomic
-from litreview.sphinxext import bookdata
+from litreview.sphinxext import bookdata, derived
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,13 @@ def add_metatags(
         if not key:
             logger.warning("article chapter with no original article (no '%s:' field, no seed)",
                            bookdata.FRONT_MATTER_KEY, location=pagename)  # fmt: skip
-        tags = original_tags(app, key) if key else []
+        entry = bookdata.bib_data(app.env).entries.get(key) if key else None
+        inputs = (key, derived.entry_inputs(app.env, entry)) if entry is not None else None
+        tags = (
+            derived.memo(app.env, "scholar-tags", inputs, lambda: original_tags(app, key)) if inputs else []
+        )
+        if key and inputs is None:
+            tags = original_tags(app, key)  # warns: not in the bibliography
     else:
         tags = our_tags(app, pagename)
     lines = [f'<meta name="{html.escape(k)}" content="{html.escape(v)}" />' for k, v in tags]
@@ -154,6 +160,7 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("litreview.sphinxext.bookdata")
+    app.setup_extension("litreview.sphinxext.derived")
     app.connect("builder-inited", bookdata.require_book, priority=150)
     app.connect("html-page-context", add_metatags)
     app.connect("build-finished", write_sitemap)

@@ -28,7 +28,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from litreview.core.cyrillic import CYRILLIC_RUN, ancestors, split_cyrillic
-from litreview.sphinxext import bookdata
+from litreview.sphinxext import bookdata, derived
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,9 @@ class CitationTitles(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         prefix = cite_anchor_prefix(self.config)
-        titles = citation_titles(self.env)
+        titles = derived.memo(
+            self.env, "citation-titles", _titles_inputs(self.env), lambda: citation_titles(self.env)
+        )
         if not titles:
             return
         for ref in self.document.findall(nodes.reference):
@@ -107,6 +109,20 @@ class CitationTitles(SphinxPostTransform):
             target = ref.get("refuri", "").partition("#")[2] if "refuri" in ref else ref.get("refid", "")
             if target.startswith(prefix) and target in titles:
                 ref["reftitle"] = titles[target]
+
+
+def _titles_inputs(env: Any) -> tuple:
+    """What the titles are made from: each citation's id, key, label and entry, and the styles."""
+    try:
+        citations = env.get_domain("cite").citations
+    except Exception:  # sphinxcontrib-bibtex not loaded
+        return ()
+    return (
+        env.config.bibtex_default_style,
+        env.config.bibtex_tooltips_style,
+        derived.bib_inputs(env),
+        tuple((c.citation_id, c.key, c.formatted_entry.label) for c in citations),
+    )
 
 
 def formatted_references(env: Any, backend: str) -> dict[str, str]:
@@ -164,7 +180,7 @@ def add_citation_templates(
     wanted = [t for t in dict.fromkeys(LINK_TARGET.findall(body)) if t.startswith(prefix)]
     if not wanted:
         return
-    rendered = citation_html(app.env)
+    rendered = derived.memo(app.env, "citation-html", _titles_inputs(app.env), lambda: citation_html(app.env))
     templates = [f'<template id="citepop-tpl-{html_escape(t)}">{rendered[t]}</template>' for t in wanted
                  if t in rendered]  # fmt: skip
     context["body"] = body + "\n".join(["", *templates, ""])
@@ -193,6 +209,7 @@ def add_assets(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the popover assets and the transforms."""
+    app.setup_extension("litreview.sphinxext.derived")
     app.connect("config-inited", add_assets)
     app.connect("html-page-context", fix_citation_roles)
     app.connect("html-page-context", add_citation_templates)

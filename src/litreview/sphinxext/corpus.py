@@ -17,9 +17,10 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from litreview.core.codeversion import files_token
 from litreview.core.errors import CorpusError, LitReviewError
 from litreview.review.corpus import corpus_rows
-from litreview.sphinxext import bookdata
+from litreview.sphinxext import bookdata, derived
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,16 @@ def _cell(value: str | None, note: str | None, missing: str) -> str:
     return f"{text} ({note})" if note else text
 
 
+def _inputs(env: Any, metas: tuple) -> tuple:
+    """What the rows are computed from: each seed's metadata and files, and its refs.bib entry."""
+    entries = bookdata.bib_data(env).entries
+    return tuple(
+        (repr(m), files_token([m.seed_path, m.toml_path]),
+         derived.entry_inputs(env, entries[m.key]) if m.key in entries else None)
+        for m in metas
+    )  # fmt: skip
+
+
 class CorpusTable(SphinxDirective):
     """``{corpus-table}``: the articles side by side, numbers counted from the seeds."""
 
@@ -56,7 +67,10 @@ class CorpusTable(SphinxDirective):
         metas = bookdata.seeds(self.env)
         try:
             notes = _notes("\n".join(self.content), path, line or 0)
-            rows = corpus_rows(metas, bookdata.bib_data(self.env))
+            data = bookdata.bib_data(self.env)
+            rows = derived.memo(
+                self.env, "corpus-rows", _inputs(self.env, metas), lambda: corpus_rows(metas, data)
+            )
         except LitReviewError as exc:
             logger.warning(str(exc), location=self.get_location(), type="litreview", subtype="corpus")
             return []
@@ -104,5 +118,6 @@ class CorpusTable(SphinxDirective):
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the ``corpus-table`` directive."""
     app.setup_extension("litreview.sphinxext.bookdata")
+    app.setup_extension("litreview.sphinxext.derived")
     app.add_directive("corpus-table", CorpusTable)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,6 +15,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.latex.nodes import thebibliography
+from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -439,10 +440,17 @@ class BookDownloads(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        for path in EDITIONS.values():
-            # A missing file keeps the page out of date, so the links appear once the editions exist.
-            self.env.note_dependency(str(Path(bookdata.app_of(self.env).confdir) / path))
         return [book_downloads()]
+
+
+def rewrite_when_editions_change(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-get-updated: every page offers the editions that exist (its download menu, and the
+    front page its links), made when the page is written: when the set of editions changed since
+    the last build, write every page again (none is read again)."""
+    if not bookdata.is_web_html(app):
+        return []
+    present = tuple(label for label, path in EDITIONS.items() if (Path(app.confdir) / path).is_file())
+    return sorted(env.found_docs) if bookdata.editions_changed(env, present) else []
 
 
 class ResolveDownloads(SphinxPostTransform):
@@ -485,14 +493,6 @@ def add_to_download_menu(app: Sphinx, pagename: str, templatename: str, context:
                 "icon": "fas fa-book",
                 "label": f"download-book-{label.lower()}-button",
             })  # fmt: skip
-
-
-def outdated_when_editions_change(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
-    """Every page offers the editions in its download menu: rewrite them all when one appears or goes."""
-    if not bookdata.is_web_html(app):
-        return []
-    present = tuple(label for label, path in EDITIONS.items() if (Path(app.confdir) / path).is_file())
-    return sorted(env.found_docs) if bookdata.editions_changed(env, present) else []
 
 
 def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
@@ -551,6 +551,7 @@ def wrap_epub_finish(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("litreview.sphinxext.bookdata")
     app.add_node(bibliography_here)
     app.add_post_transform(BookStructure)
     app.add_post_transform(LatexTables)
@@ -563,8 +564,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(book_downloads)
     app.add_directive("book-downloads", BookDownloads)
     app.add_post_transform(ResolveDownloads)
+    app.connect("env-get-updated", rewrite_when_editions_change)
     app.connect("build-finished", copy_downloads)
     app.connect("html-page-context", add_to_download_menu, priority=510)
-    app.connect("env-get-outdated", outdated_when_editions_change)  # after the theme's buttons (501)
     app.connect("builder-inited", wrap_epub_finish)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -29,7 +29,7 @@ from litreview.core.csl import csl_json
 from litreview.core.errors import CitingError
 from litreview.core.files import copy_atomic, write_if_changed
 from litreview.core.ris import ris_text
-from litreview.sphinxext import bookdata
+from litreview.sphinxext import bookdata, derived
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +69,16 @@ def reading_list_keys(env: BuildEnvironment, docname: str) -> list[str]:
 
 
 def exports(env: BuildEnvironment, keys: list[str] | None = None) -> dict[str, str]:
-    """The bibliography (or the works ``keys``, in refs.bib order) as {suffix: text}."""
-    data, sources = bookdata.bib_data(env), bookdata.bib_sources(env)
-    items = csl_json(data, sources, keys)
-    wanted = [item["id"] for item in items]
-    entries = [bookdata.entry_source(env, key) for key in wanted]
+    """The bibliography (or the works ``keys``, in refs.bib order) as {suffix: text}; made once and
+    kept while refs.bib (and the list of keys) is unchanged."""
+    inputs = (derived.bib_inputs(env), None if keys is None else tuple(keys))
+    return derived.memo(env, "exports", inputs, lambda: _exports(env, keys))
+
+
+def _exports(env: BuildEnvironment, keys: list[str] | None) -> dict[str, str]:
+    wanted = None if keys is None else set(keys)
+    items = [item for item in _csl_json(env) if wanted is None or item["id"] in wanted]
+    entries = [bookdata.entry_source(env, item["id"]) for item in items]
     return {
         ".bib": "\n\n".join(e.text for e in entries if e is not None) + "\n",
         ".json": json.dumps(items, ensure_ascii=False, indent=2) + "\n",
@@ -81,12 +86,19 @@ def exports(env: BuildEnvironment, keys: list[str] | None = None) -> dict[str, s
     }
 
 
+def _csl_json(env: BuildEnvironment) -> list[dict[str, Any]]:
+    """Every entry as CSL-JSON, computed once per build and kept while refs.bib is unchanged."""
+    return derived.memo(env, "csl-json", derived.bib_inputs(env),
+                        lambda: csl_json(bookdata.bib_data(env), bookdata.bib_sources(env)))  # fmt: skip
+
+
 def check_entries(app: Sphinx) -> None:
     """builder-inited: every entry must export (dates readable); warn with the entry's file:line."""
     if not app.config.bibtex_bibfiles:
         return
-    try:
-        csl_json(bookdata.bib_data(app.env), bookdata.bib_sources(app.env))
+    try:  # kept as "it exports" while refs.bib is unchanged, so a no-op build loads no CSL-JSON
+        inputs = derived.bib_inputs(app.env)
+        derived.memo(app.env, "csl-json-exports", inputs, lambda: bool(_csl_json(app.env)))
     except CitingError as exc:
         logger.warning("%s", exc.message, location=f"{exc.path}:{exc.line}", type="litreview")
 
@@ -192,6 +204,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(DownloadLinks)
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("litreview.sphinxext.bookdata")
+    app.setup_extension("litreview.sphinxext.derived")
     app.connect("builder-inited", check_entries, priority=600)  # after sphinxcontrib-bibtex read refs.bib
     app.connect("doctree-read", add_reading_list)
     app.connect("build-finished", write_exports)

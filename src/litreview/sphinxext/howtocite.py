@@ -28,7 +28,7 @@ from sphinxcontrib.bibtex.domain import get_docnames
 from litreview.core.book import Book
 from litreview.core.bookcite import book_bibtex, book_reference, chapter_bibtex, chapter_reference
 from litreview.core.errors import CitingError, LitReviewError
-from litreview.sphinxext import bookdata
+from litreview.sphinxext import bookdata, derived
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +45,31 @@ def _placeholder(directive: SphinxDirective, **attrs: Any) -> list[nodes.Node]:
 
 
 def _rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """env-get-updated: pages listing other pages' titles are rewritten whenever any page was read."""
-    return sorted(bookdata.listing_pages(env))
+    """env-get-updated: pages listing other pages' titles are rewritten when what they list changed."""
+    pages = sorted(bookdata.listing_pages(env))
+    return pages if pages and derived.changed(env, "how-to-cite", listed_inputs(env)) else []
+
+
+def listed_inputs(env: BuildEnvironment) -> tuple:
+    """What the listing pages read from elsewhere: the book's facts, reading order, the review's and
+    the articles' titles and keys, and refs.bib (each original's entry, as written and formatted)."""
+    docnames = [
+        d for d in get_docnames(env) if d.startswith(bookdata.REVIEW) or bookdata.is_article_chapter(d)
+    ]
+    try:
+        book = repr(bookdata.book(env))
+    except LitReviewError:  # reported where a directive needs it
+        book = None
+    return (
+        book,
+        env.config.html_baseurl,
+        env.config.bibtex_default_style,
+        tuple(
+            (d, env.titles[d].astext() if d in env.titles else None, bookdata.article_key(env, d))
+            for d in docnames
+        ),
+        derived.bib_inputs(env),
+    )
 
 
 class CiteBook(SphinxDirective):
@@ -171,6 +194,7 @@ class HowToCite(SphinxPostTransform):
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("litreview.sphinxext.bookdata")
+    app.setup_extension("litreview.sphinxext.derived")
     app.add_node(howtocite_node)
     app.add_directive("cite-book", CiteBook)
     app.add_directive("cite-review-chapters", CiteReviewChapters)

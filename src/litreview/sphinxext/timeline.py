@@ -21,11 +21,12 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from litreview.core import bib
+from litreview.core.codeversion import files_token
 from litreview.core.errors import TimelineError
 from litreview.core.names import short_list
 from litreview.review.timeline import Event, load_events
 from litreview.review.timeline_figure import alt_text, render
-from litreview.sphinxext import bookdata
+from litreview.sphinxext import bookdata, derived
 
 logger = logging.getLogger(__name__)
 
@@ -43,13 +44,20 @@ def _paths(app: Sphinx) -> tuple[Path, Path]:
 def _render_on_init(app: Sphinx) -> None:
     data, stem = _paths(app)
     try:
-        events = load_events(data)
+        inputs = files_token([data]) if data.is_file() else None
+        events = (
+            derived.memo(app.env, "timeline-events", inputs, lambda: load_events(data))
+            if inputs
+            else load_events(data)
+        )
     except TimelineError as exc:
         logger.warning(
             exc.message, location=f"{exc.path}:{exc.line or 0}", type="litreview", subtype="timeline"
         )
         return
-    for path in render(events, short_names(bookdata.bib_data(app.env)), stem):
+    names = derived.memo(app.env, "timeline-names", derived.bib_inputs(app.env),
+                         lambda: short_names(bookdata.bib_data(app.env)))  # fmt: skip
+    for path in render(events, names, stem):
         logger.info("timeline: wrote %s", path)
 
 
@@ -130,6 +138,7 @@ class TimelineFigure(Figure):
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the config values, the build-time renderer and the two directives."""
     app.setup_extension("litreview.sphinxext.bookdata")
+    app.setup_extension("litreview.sphinxext.derived")
     app.add_config_value("litreview_timeline_data", "review/timeline.yaml", "env", types=frozenset({str}))
     app.add_config_value("litreview_timeline_image", "_generated/timeline", "env", types=frozenset({str}))
     app.connect("builder-inited", _render_on_init, priority=600)  # after refs.bib is parsed (500)
