@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project
-from litreview.bench import synthbook
+from litreview.bench import run, synthbook
 from litreview.core.editions import EDITIONS
 from litreview.speedups import bibcache, fastnav, fignumbers, gcfreeze
 from litreview.sphinxext import derived
@@ -26,6 +26,31 @@ from litreview.sphinxext import derived
 SWITCHES = ("litreview_bibcache", "litreview_fastnav", "litreview_fignumbers", "litreview_gcfreeze",
             "litreview_derived")  # fmt: skip
 ALL_OFF = [f"{name}=0" for name in SWITCHES]
+
+
+def flatness(clean_seconds: dict[int, float]) -> dict:
+    """The per-chapter target for "ours" built clean at these sizes (5,000 entries), floors aside."""
+    rows = [run.ScaleRow(chapters, 5000, "ours", times={"clean": [seconds], "noop": [], "edit": [],
+                                                        "bibedit": []})
+            for chapters, seconds in clean_seconds.items()]  # fmt: skip
+    targets = {t["target"]: t for t in run.evaluate_targets(rows, None)}
+    return targets["time per chapter flat (marginal, max/min)"]
+
+
+def test_time_per_chapter_is_judged_on_its_two_slopes() -> None:
+    # 5 -> 50: 0.2 s a chapter; 50 -> 200: 0.24 s (x1.2, flat) or 0.3 s (x1.5, not flat)
+    assert flatness({5: 10.0, 50: 19.0, 200: 55.0}) | {"at": ""} == {
+        "target": "time per chapter flat (marginal, max/min)", "limit": "<= 1.25", "value": 1.2,
+        "met": True, "at": ""}  # fmt: skip
+    assert flatness({5: 10.0, 50: 19.0, 200: 64.0})["met"] is False
+    # two sizes give one slope, so nothing to compare
+    assert flatness({5: 10.0, 50: 19.0})["met"] is None
+
+
+def test_a_slope_below_the_noise_is_reported_as_not_met_and_why() -> None:
+    target = flatness({5: 56.3, 50: 53.9, 200: 75.1})  # a clean build at 50 chapters ran faster than at 5
+    assert target["met"] is False and target["value"] is None
+    assert "noise exceeds the per-chapter cost" in target["at"]
 
 
 @pytest.mark.slow
