@@ -111,6 +111,7 @@ epub_uid = epub_identifier = f"{FILE_STEM}-{BOOK.version}"  # the NCX repeats th
 epub_show_urls = "no"  # links stay clickable; the bibliography prints every address
 epub_tocscope = "includehidden"  # the front page's toctrees are hidden (the sidebar shows them): list them
 epub_tocdepth = 2  # every page, and the sections of the review's chapters
+epub_tocdup = False  # a chapter with sections is listed once, not again as its own first section
 
 # -- linkcheck: `nox -s linkcheck` (litreview-linkcheck) runs Sphinx's builder with these settings,
 #    chosen so a run stays well under two minutes and only an expected redirect counts as working.

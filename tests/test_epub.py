@@ -91,6 +91,64 @@ def test_nav_and_ncx_list_every_page_in_reading_order(epub_build: Build, project
 
 
 @pytest.mark.slow
+def test_ncx_lists_a_chapter_once_not_again_as_its_own_first_section(epub_build: Build) -> None:
+    with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
+        ncx = ElementTree.fromstring(z.read("toc.ncx"))
+
+    def label(point: ElementTree.Element) -> tuple[str, str]:
+        text = point.find(f"{{{NCX}}}navLabel/{{{NCX}}}text").text or ""
+        return text.strip(), point.find(f"{{{NCX}}}content").get("src").partition("#")[0]
+
+    repeated = [
+        label(point)
+        for point in ncx.iter(f"{{{NCX}}}navPoint")
+        if (first := point.find(f"{{{NCX}}}navPoint")) is not None and label(first) == label(point)
+    ]
+    assert not repeated, f"listed twice in toc.ncx: {repeated}"
+
+
+# Everything on the page that runs past the right edge of the screen, and screen-reader text drawn
+# larger than the 1-px box that hides it.
+OVERFLOW_JS = """() => {
+  const W = document.documentElement.clientWidth;
+  const wide = [...document.body.querySelectorAll("*")]
+    .filter(el => el.getBoundingClientRect().right > W + 1)
+    .map(el => el.tagName.toLowerCase() + "." + [...el.classList].join("."));
+  const shown = [...document.querySelectorAll(".visually-hidden")]
+    .filter(el => { const r = el.getBoundingClientRect(); return r.width > 1 || r.height > 1; })
+    .map(el => el.textContent.trim());
+  return {wide: [...new Set(wide)].slice(0, 8), shown};
+}"""
+
+
+@pytest.mark.slow
+def test_on_an_e_reader_screen_tables_fit_and_hidden_text_stays_hidden(
+    epub_build: Build, tmp_path: Path
+) -> None:
+    """Each page as a 600-px-wide reader shows it (Chromium, with the EPUB's own stylesheets)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
+        z.extractall(tmp_path)
+        pages = [n for n in z.namelist() if n.endswith(".xhtml") and n != "nav.xhtml"]
+    problems, hidden_shown = {}, []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 600, "height": 900})
+        for name in pages:
+            page.goto((tmp_path / name).as_uri())
+            seen = page.evaluate(OVERFLOW_JS)
+            if seen["wide"]:
+                problems[name] = seen["wide"]
+            hidden_shown += [f"{name}: {words}" for words in seen["shown"]]
+        browser.close()
+    assert not problems, f"wider than a 600-px screen: {problems}"
+    assert not hidden_shown, f"screen-reader text shown to every reader: {hidden_shown}"
+
+
+@pytest.mark.slow
 def test_the_references_introduction_says_what_the_epub_offers(epub_build: Build, project_copy: Path) -> None:
     with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
         text = squeeze(BeautifulSoup(z.read("references.xhtml"), "html.parser").get_text(" "))

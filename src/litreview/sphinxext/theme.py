@@ -28,6 +28,8 @@ STATIC = Path(__file__).parent / "static"
 
 
 ASSETS = ("theme.js", "theme.css")
+#: The EPUB's own stylesheet (hidden screen-reader text, tables that wrap, the editorial boxes).
+EBOOK_CSS = "ebook.css"
 
 
 def add_static_path(app: Sphinx, config: Config) -> None:
@@ -38,11 +40,12 @@ def add_static_path(app: Sphinx, config: Config) -> None:
 
 
 def add_assets(app: Sphinx) -> None:
-    """The web book gets the repairs; an EPUB has no web theme to repair, so it leaves them out."""
+    """The web book gets the repairs; an EPUB has no web theme to repair, so it gets its own stylesheet."""
     if bookdata.is_web_html(app):
         app.add_js_file("theme.js", loading_method="defer")
         app.add_css_file("theme.css")
     elif app.builder.name.startswith("epub"):
+        app.add_css_file(EBOOK_CSS)
         app.config.epub_exclude_files = [*app.config.epub_exclude_files, *(f"_static/{a}" for a in ASSETS)]
 
 
