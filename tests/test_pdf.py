@@ -344,3 +344,34 @@ def test_references_open_with_the_author_and_show_the_editors_verification(pdf_b
         record = bib.field_text(entry, "annotation")
         if record:
             assert squeeze(f"Editors' verification: {record}") in squeeze(text), key
+
+
+def foot_lines(pdf: Path, number: int) -> list[str]:
+    """A page's lines from y 770 to the bottom of an A4 page: the running foot is the last of them."""
+    page = ["-f", str(number), "-l", str(number)]
+    text = pdftotext(pdf, "-layout", *page, "-x", "0", "-y", "770", "-W", "595", "-H", "72")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_every_running_foot_is_one_line_with_the_page_number(pdf_book: PdfBook) -> None:
+    """A long chapter title is shortened in the foot, never wrapped onto a line below the page number's."""
+    bad = []
+    for number in range(1, len(PdfReader(pdf_book.pdf).pages) + 1):
+        lines = foot_lines(pdf_book.pdf, number)
+        if lines and not re.search(r"^([0-9]+|[ivxlc]+)\b|\b([0-9]+|[ivxlc]+)$", lines[-1]):
+            bad.append(f"page {number}: {lines}")
+    assert not bad, "\n".join(bad)
+
+
+def test_an_articles_own_section_numbers_are_not_numbered_again(pdf_book: PdfBook) -> None:
+    """'1 Introduction' as the article printed it, not '10.1 1 Introduction'."""
+    headings = [
+        match.group(1)
+        for chapter in sorted((pdf_book.project / "book" / "articles").glob("*.md"))
+        for match in re.finditer(r"^#{1,6} +([0-9][0-9.]* .+)$", chapter.read_text(encoding="utf-8"), re.M)
+    ]
+    assert headings, "no article prints a numbered heading: this test checks nothing"
+    text = normal("\n".join(pdf_book.pages))
+    renumbered = [h for h in headings if re.search(rf"\b\d+\.\d+\.? {re.escape(normal(h))}", text)]
+    assert not renumbered, f"numbered again in the PDF: {renumbered}"
+    assert all(normal(h) in text for h in headings)

@@ -85,6 +85,16 @@ def latex_preamble(book: Book) -> str:
         r"\newcommand{\litpart}[1]{\begingroup\let\@endpart\relax\part{#1}\endgroup}",
         r"\newcommand{\litunnumbered}{\edef\lit@secnumdepth{\the\c@secnumdepth}\setcounter{secnumdepth}{-2}}",
         r"\newcommand{\litnumbered}{\setcounter{secnumdepth}{\lit@secnumdepth}}",
+        # An article's chapter keeps the article's own headings ("1 Introduction"): a number of ours
+        # in front ("10.1 1 Introduction") would be read as the article's. The chapter stays numbered.
+        r"\newcommand{\litownheadings}{\edef\lit@sectiondepth{\the\c@secnumdepth}\setcounter{secnumdepth}{0}}",
+        r"\newcommand{\litourheadings}{\setcounter{secnumdepth}{\lit@sectiondepth}}",
+        # A running foot holds one line: a long chapter or section title is cut with an ellipsis.
+        r"\usepackage{truncate}",
+        r"\newcommand{\litfoot}[1]{{\py@HeaderFamily\truncate{\dimexpr\textwidth-4em}{\nouppercase{#1}}}}",
+        r"\let\lit@psnormal\ps@normal",
+        r"\def\ps@normal{\lit@psnormal",
+        r"  \fancyfoot[LO]{\litfoot{\rightmark}}\if@twoside\fancyfoot[RE]{\litfoot{\leftmark}}\fi}",
         # The preface is front matter: its pages go on in roman after the contents; page 1 is the
         # first part's. Sphinx's contents switch to arabic at once; ours note where roman stopped.
         r"\renewcommand{\sphinxtableofcontents}{\pagenumbering{roman}\begingroup\parskip\z@skip",
@@ -383,6 +393,10 @@ class BookStructure(SphinxPostTransform):
                 root.append(_raw(rf"\litpart{{{tex_russian(caption)}}}"))
             for sof in members:
                 root.extend(self._hub_as_part(sof) if self._is_hub(sof) else [sof])
+        for sof in [n for n in root.children if isinstance(n, addnodes.start_of_file)]:
+            if bookdata.is_article_chapter(sof["docname"]):
+                sof.parent.insert(sof.parent.index(sof), _raw(r"\litownheadings"))
+                sof.parent.insert(sof.parent.index(sof) + 1, _raw(r"\litourheadings"))
 
     @staticmethod
     def _is_hub(sof: addnodes.start_of_file) -> bool:
