@@ -281,11 +281,16 @@ def test_the_preface_is_front_matter_and_page_one_is_the_first_part(pdf_book: Pd
     assert re.search(rf"Preface {labels[preface]}\b", toc) or "Preface" in toc
 
 
+def band_lines(pdf: Path, number: int, top: int, height: int) -> list[str]:
+    """The non-empty lines of page ``number`` in the A4-wide band from y ``top`` down ``height`` points."""
+    page = ["-f", str(number), "-l", str(number)]
+    text = pdftotext(pdf, "-layout", *page, "-x", "0", "-y", str(top), "-W", "595", "-H", str(height))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def body_lines(pdf: Path, number: int) -> list[str]:
     """A page's lines between its running head and foot (the text area of an A4 page, from y 60 to 780)."""
-    text = pdftotext(pdf, "-layout", "-f", str(number), "-l", str(number), "-x", "0", "-y", "60", "-W", "595",
-                     "-H", "720")  # fmt: skip
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    return band_lines(pdf, number, 60, 720)
 
 
 def test_no_page_holds_only_one_or_two_lines(pdf_book: PdfBook) -> None:
@@ -348,9 +353,7 @@ def test_references_open_with_the_author_and_show_the_editors_verification(pdf_b
 
 def foot_lines(pdf: Path, number: int) -> list[str]:
     """A page's lines from y 770 to the bottom of an A4 page: the running foot is the last of them."""
-    page = ["-f", str(number), "-l", str(number)]
-    text = pdftotext(pdf, "-layout", *page, "-x", "0", "-y", "770", "-W", "595", "-H", "72")
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    return band_lines(pdf, number, 770, 72)
 
 
 def test_every_running_foot_is_one_line_with_the_page_number(pdf_book: PdfBook) -> None:
