@@ -1,4 +1,6 @@
-"""Helpers for the browser tests: serve a built book, drive Debian's Chromium, read the sources."""
+"""Helpers for the browser tests: serve a built book, drive Debian's Chromium, read the sources.
+
+A pytest plugin (conftest.py loads it): its ``browser`` fixture serves every test module."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import Browser, sync_playwright
 from pybtex.database import parse_file
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -27,6 +31,81 @@ CHROMIUM_ARGS = [
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
 CITE_PREFIX = "cite-"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright (never a downloaded browser); one per test process."""
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: install the system packages (system-packages.txt)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+# Every visible element (and text) wider than the screen, or cut off by a box that scrolls or clips:
+# a reader cannot see it. Off-canvas drawers (fixed, outside the screen) and visually hidden text
+# (a 1-px clipped box, for screen readers) are not shown, so they do not count.
+TOO_WIDE_JS = r"""() => {
+  const W = document.documentElement.clientWidth;
+  const hidden = el => {
+    for (let p = el; p && p !== document.body; p = p.parentElement) {
+      const r = p.getBoundingClientRect(), cs = getComputedStyle(p);
+      if (cs.position === "fixed" && (r.left >= W - 1 || r.right <= 1)) return true;
+      if ((r.width <= 1 || r.height <= 1) && cs.overflow !== "visible") return true;
+    }
+    return false;
+  };
+  const clipper = (el, self) => {  // self: el's own text, which el's own overflow clips
+    for (let p = self ? el : el.parentElement; p && p !== document.body; p = p.parentElement)
+      if (getComputedStyle(p).overflowX !== "visible") return p;
+    return null;
+  };
+  const shown = el => el.checkVisibility({opacityProperty: true, visibilityProperty: true});
+  const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    [...el.classList].slice(0, 2).map(c => "." + c).join("");
+  const bad = [];
+  const check = (el, r, what, self = false) => {
+    if (!r.width || !r.height || hidden(el)) return;
+    if (r.left < -1 || r.right > W + 1)
+      bad.push(`${what} spans ${Math.round(r.left)}..${Math.round(r.right)} px`);
+    const c = clipper(el, self);
+    if (c) {
+      const cr = c.getBoundingClientRect(), right = cr.left + c.clientLeft + c.clientWidth;
+      if (r.right > right + 1) bad.push(`${what} is cut off by ${name(c)} at ${Math.round(right)} px`);
+    }
+  };
+  // A line of text is judged by its words: the space where a line wraps hangs past the edge, unseen
+  // (so an inline box holding text is judged by its text, below).
+  const holdsText = el => [...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.data.trim());
+  const words = n => {
+    const r = document.createRange(), box = {left: Infinity, right: -Infinity, width: 0, height: 0};
+    for (const m of n.data.matchAll(/\S+/g)) {
+      r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+      const b = r.getBoundingClientRect();
+      if (!b.width || !b.height) continue;
+      box.left = Math.min(box.left, b.left); box.right = Math.max(box.right, b.right);
+      box.width = box.right - box.left; box.height = Math.max(box.height, b.height);
+    }
+    return box;
+  };
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest("template, script, style") || !shown(el)) continue;
+    if (getComputedStyle(el).display === "inline" && holdsText(el)) continue;
+    check(el, el.getBoundingClientRect(), name(el));
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.data.trim() || !el || el.closest("template, script, style")) continue;
+    if (!shown(el)) continue;
+    const range = document.createRange(); range.selectNodeContents(n);
+    const what = `text "${n.data.trim().slice(0, 30)}" in ${name(el)}`, found = bad.length;
+    check(el, range.getBoundingClientRect(), what, true);
+    if (bad.length > found) { bad.length = found; check(el, words(n), what, true); }
+  }
+  return [...new Set(bad)].slice(0, 8);
+}"""
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

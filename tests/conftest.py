@@ -36,7 +36,7 @@ from bs4 import BeautifulSoup
 
 from litreview.tools import build
 
-pytest_plugins = ("sphinx.testing.fixtures",)
+pytest_plugins = ("sphinx.testing.fixtures", "browser_support")
 
 ROOT = Path(__file__).resolve().parents[1]
 ROOTS = ROOT / "tests" / "roots"

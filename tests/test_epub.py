@@ -10,7 +10,9 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import Browser
 
+from browser_support import TOO_WIDE_JS
 from conftest import Build
 from editions_support import edition_problems, normal, pages_in_order, squeeze
 from litreview.core.book import load_book
@@ -107,43 +109,29 @@ def test_ncx_lists_a_chapter_once_not_again_as_its_own_first_section(epub_build:
     assert not repeated, f"listed twice in toc.ncx: {repeated}"
 
 
-# Everything on the page that runs past the right edge of the screen, and screen-reader text drawn
-# larger than the 1-px box that hides it.
-OVERFLOW_JS = """() => {
-  const W = document.documentElement.clientWidth;
-  const wide = [...document.body.querySelectorAll("*")]
-    .filter(el => el.getBoundingClientRect().right > W + 1)
-    .map(el => el.tagName.toLowerCase() + "." + [...el.classList].join("."));
-  const shown = [...document.querySelectorAll(".visually-hidden")]
-    .filter(el => { const r = el.getBoundingClientRect(); return r.width > 1 || r.height > 1; })
-    .map(el => el.textContent.trim());
-  return {wide: [...new Set(wide)].slice(0, 8), shown};
-}"""
+# Screen-reader text drawn larger than the 1-px box that hides it.
+HIDDEN_SHOWN_JS = """() => [...document.querySelectorAll(".visually-hidden")]
+  .filter(el => { const r = el.getBoundingClientRect(); return r.width > 1 || r.height > 1; })
+  .map(el => el.textContent.trim())"""
 
 
 @pytest.mark.slow
 def test_on_an_e_reader_screen_tables_fit_and_hidden_text_stays_hidden(
-    epub_build: Build, tmp_path: Path
+    epub_build: Build, browser: Browser, tmp_path: Path
 ) -> None:
-    """Each page as a 600-px-wide reader shows it (Chromium, with the EPUB's own stylesheets)."""
-    from playwright.sync_api import sync_playwright
-
-    from browser_support import CHROMIUM, CHROMIUM_ARGS
-
+    """Each page as a 600-px-wide reader shows it (Chromium, with the EPUB's own stylesheets): nothing
+    wider than the screen or cut off, and text for screen readers only stays hidden."""
     with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
         z.extractall(tmp_path)
         pages = [n for n in z.namelist() if n.endswith(".xhtml") and n != "nav.xhtml"]
     problems, hidden_shown = {}, []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 600, "height": 900})
-        for name in pages:
-            page.goto((tmp_path / name).as_uri())
-            seen = page.evaluate(OVERFLOW_JS)
-            if seen["wide"]:
-                problems[name] = seen["wide"]
-            hidden_shown += [f"{name}: {words}" for words in seen["shown"]]
-        browser.close()
+    page = browser.new_page(viewport={"width": 600, "height": 900})
+    for name in pages:
+        page.goto((tmp_path / name).as_uri())
+        if wide := page.evaluate(TOO_WIDE_JS):
+            problems[name] = wide
+        hidden_shown += [f"{name}: {words}" for words in page.evaluate(HIDDEN_SHOWN_JS)]
+    page.close()
     assert not problems, f"wider than a 600-px screen: {problems}"
     assert not hidden_shown, f"screen-reader text shown to every reader: {hidden_shown}"
 
