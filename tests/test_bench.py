@@ -197,7 +197,8 @@ def _build(root: Path, *, verbosity: int = 0, **overrides: object) -> tuple[obje
 def test_each_cache_engages_on_a_rebuild(tmp_path: Path) -> None:
     """Counted, not timed: a no-op rebuild reuses every formatted entry and keeps the figure
     numbers; every page's sidebar is filled from the navigation template; a citation edit
-    rewrites the References page from memoised COinS; the collector skips the loaded environment."""
+    rewrites the References page from memoised COinS; the collector skips the loaded environment;
+    the a/b letters are not worked out again for an unchanged bibliography."""
     book = _ours(tmp_path / "book", chapters=3)
     entries = len(synthbook.make_entries(book.entries, reserved=len(book.project_keys))) + len(
         book.project_keys
@@ -215,6 +216,7 @@ def test_each_cache_engages_on_a_rebuild(tmp_path: Path) -> None:
     # One reading list for the whole bibliography, then one for each chapter.
     lists = len(list((html / "reading-lists").glob("*.json")))
     assert derived.stats(app)["exports"] == (1 + lists, 0)
+    assert derived.stats(app)["extradates"] == (1, 0)  # the a/b letters of the whole bibliography
 
     synthbook.swap_marker(book)
     app, _, _ = _build(book.root)

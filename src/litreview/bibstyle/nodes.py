@@ -3,7 +3,7 @@ date, its access date.
 
 A work is cited by its year and, where the same maker has several works that year, a letter:
 "Stafeev (2002a)", "Stafeev (2002b)" — biblatex's ``extradate``. The letters are computed for
-the whole bibliography (:func:`assign_extradates`) and kept on each entry as the field
+the whole bibliography (:func:`extradates`) and kept on each entry as the field
 ``extradate`` for the build, so that citations and the list agree, and a cached formatted entry
 changes whenever its letter does. A year that is not known prints "n.d." (no date), never an
 empty year or "XXXX".
@@ -36,24 +36,29 @@ def cited_year(entry: Entry) -> str:
     return (bib.year(entry) or dates.NO_DATE) + entry.fields.get(EXTRADATE, "")
 
 
-def assign_extradates(entries: Iterable[Entry], order: Callable[[Entry], object]) -> dict[str, str]:
-    """Give the works of the same maker and year the letters a, b, … in the list's order (``order``
-    is the sorting key); set them on the entries as ``extradate``; return key → letter."""
+def extradates(entries: Iterable[Entry], order: Callable[[Entry], object]) -> dict[str, str]:
+    """The letters a, b, … of the works of the same maker and year, in the list's order (``order``
+    is the sorting key): key → letter, for the works that share their maker and year."""
     groups: defaultdict[tuple, list[Entry]] = defaultdict(list)
     for entry in entries:
         maker = tuple(n.surname.casefold() for n in bib.makers(entry))
         groups[(maker, bib.year(entry) or dates.NO_DATE)].append(entry)
     letters: dict[str, str] = {}
     for group in groups.values():
-        for entry in group:
-            entry.fields.pop(EXTRADATE, None)
         if len(group) < 2:
             continue
         for index, entry in enumerate(sorted(group, key=order)):
-            letter = "abcdefghijklmnopqrstuvwxyz"[index] if index < 26 else f"-{index + 1}"
-            entry.fields[EXTRADATE] = letter
-            letters[entry.key] = letter
+            letters[entry.key] = "abcdefghijklmnopqrstuvwxyz"[index] if index < 26 else f"-{index + 1}"
     return letters
+
+
+def set_extradates(entries: Iterable[Entry], letters: dict[str, str]) -> None:
+    """Keep each entry's letter (from :func:`extradates`) on it as ``extradate``; none on the rest."""
+    for entry in entries:
+        if entry.key in letters:
+            entry.fields[EXTRADATE] = letters[entry.key]
+        else:
+            entry.fields.pop(EXTRADATE, None)
 
 
 @node

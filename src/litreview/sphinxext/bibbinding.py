@@ -16,10 +16,10 @@ from typing import Any
 import pybtex.plugin
 from sphinx.application import Sphinx
 
-from litreview.bibstyle.nodes import assign_extradates
+from litreview.bibstyle.nodes import extradates, set_extradates
 from litreview.bibstyle.sorting import PrintedSortingStyle, SortingStyle
 from litreview.core.seeds import SeedMeta
-from litreview.sphinxext import bookdata
+from litreview.sphinxext import bookdata, derived
 
 
 def printed_rank(metas: Iterable[SeedMeta]) -> dict[str, int]:
@@ -40,14 +40,23 @@ def register_printed_order(app: Sphinx) -> None:
 
 
 def assign_letters(app: Sphinx) -> None:
-    """After sphinxcontrib-bibtex parsed refs.bib: the a/b letters of same-maker, same-year works."""
-    data = bookdata.bib_data(app.env)
-    assign_extradates(data.entries.values(), SortingStyle().sorting_key)
+    """After sphinxcontrib-bibtex parsed refs.bib: the a/b letters of same-maker, same-year works
+    (computed again only when the bibliography files or the code changed)."""
+    entries = list(bookdata.bib_data(app.env).entries.values())
+    set_extradates(entries, {})  # a letter kept from the last build must not sort this one
+    letters = derived.memo(
+        app.env,
+        "extradates",
+        derived.bib_inputs(app.env),
+        lambda: extradates(entries, SortingStyle().sorting_key),
+    )
+    set_extradates(entries, letters)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("litreview.sphinxext.bookdata")
+    app.setup_extension("litreview.sphinxext.derived")
     app.connect("builder-inited", register_printed_order, priority=200)  # after bookdata read the seeds
     app.connect("builder-inited", assign_letters, priority=550)  # after sphinxcontrib-bibtex (500)
     return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}

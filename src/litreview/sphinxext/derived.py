@@ -2,8 +2,9 @@
 between builds while its inputs and the code are unchanged.
 
 Every artefact derived from refs.bib, the seeds and CITATION.cff (the CSL-JSON export, COinS,
-"cited in" lists, Google Scholar tags, the How-to-cite page, the corpus and timeline tables) goes
-through one memo; a call site wraps its computation, and what it computes does not change::
+"cited in" lists, Google Scholar tags, the How-to-cite page, the corpus and timeline tables, the
+a/b letters of same-maker, same-year works) goes through one memo; a call site wraps its
+computation, and what it computes does not change::
 
     span = derived.memo(env, "coins", derived.entry_inputs(env, entry), lambda: coins(entry))
 
