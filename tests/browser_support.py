@@ -57,8 +57,10 @@ TOO_WIDE_JS = r"""() => {
     return false;
   };
   const clipper = (el, self) => {  // self: el's own text, which el's own overflow clips
-    for (let p = self ? el : el.parentElement; p && p !== document.body; p = p.parentElement)
-      if (getComputedStyle(p).overflowX !== "visible") return p;
+    for (let p = self ? el : el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const cs = getComputedStyle(p);  // overflow does not apply to an inline box
+      if (cs.overflowX !== "visible" && !/^(inline|contents)$/.test(cs.display)) return p;
+    }
     return null;
   };
   const shown = el => el.checkVisibility({opacityProperty: true, visibilityProperty: true});
@@ -75,9 +77,10 @@ TOO_WIDE_JS = r"""() => {
       if (r.right > right + 1) bad.push(`${what} is cut off by ${name(c)} at ${Math.round(right)} px`);
     }
   };
-  // A line of text is judged by its words: the space where a line wraps hangs past the edge, unseen
-  // (so an inline box holding text is judged by its text, below).
-  const holdsText = el => [...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.data.trim());
+  // A line of text is judged by its words: where white space is kept (pre-wrap), the space at which
+  // a line wraps hangs past the edge, unseen; so an inline box holding such text is judged by it.
+  const hangs = el => /^(pre-wrap|break-spaces)$/.test(getComputedStyle(el).whiteSpace) &&
+    [...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.data.trim());
   const words = n => {
     const r = document.createRange(), box = {left: Infinity, right: -Infinity, width: 0, height: 0};
     for (const m of n.data.matchAll(/\S+/g)) {
@@ -91,7 +94,7 @@ TOO_WIDE_JS = r"""() => {
   };
   for (const el of document.body.querySelectorAll("*")) {
     if (el.closest("template, script, style") || !shown(el)) continue;
-    if (getComputedStyle(el).display === "inline" && holdsText(el)) continue;
+    if (getComputedStyle(el).display === "inline" && hangs(el)) continue;
     check(el, el.getBoundingClientRect(), name(el));
   }
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

@@ -567,6 +567,8 @@ def test_the_width_check_finds_cut_off_text_but_not_a_space_where_a_line_wraps(b
     cases = {
         f"<pre style='overflow:auto'>{word}</pre>": "cut off by pre",
         f"<p><span>{word}</span></p>": "spans",
+        "<p><span style='padding-right:400px;background:#ccc'>short</span></p>": "spans",
+        f"<p><span style='overflow:hidden'>{sentence}</span></p>": None,  # inline: overflow not applied
         f"<pre style='{wrapping}'><span>{sentence}</span></pre>": None,
         f"<pre style='{wrapping}'>{sentence}</pre>": None,
     }
