@@ -199,6 +199,50 @@ def test_same_maker_same_year_works_get_letters_in_list_order_and_citations_agre
         assert citation_for(book.index, key).get_text().endswith(f"{letter_of[key]})"), key
 
 
+def letters_shown(references: BeautifulSoup, keys: list[str]) -> dict[str, str]:
+    """The letter after each work's year in the list ("2002a" → "a")."""
+    found = {}
+    for key in keys:
+        head = references.select_one(f"div.citation#cite-{key} > p").get_text(" ")
+        found[key] = re.search(r"\((?:\d{4}|n\.d\.)([a-z]?)\)", head).group(1)
+    return found
+
+
+def test_an_edit_that_reorders_two_works_of_one_year_moves_their_letters(tmp_path: Path, bib) -> None:
+    """The letters are kept between builds; a refs.bib edit that swaps the two works' authors and
+    titles swaps their letters on the rebuild, in the list and in the citations."""
+    src = copy_root("bibstyle", tmp_path / "book")
+    refs = src / "refs.bib"
+    shutil.copy(BIB, refs)
+    shutil.copytree(ROOT / "seeds", src / "seeds")
+    before = build_root(src)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for key in reference_keys(before.page("references.html")):
+        if key in bib.entries:
+            groups.setdefault((cited_name(bib.entries[key]), year(bib.entries[key])), []).append(key)
+    first, second = next(keys for keys in groups.values() if len(keys) == 2)
+    letters = letters_shown(before.page("references.html"), [first, second])
+    assert letters == {first: "a", second: "b"}
+
+    text = refs.read_text(encoding="utf-8")
+    fields = {}  # key -> {field: its whole line}
+    for key in (first, second):
+        block = text[text.index(f"{{{key},") :].split("\n@", 1)[0]
+        fields[key] = {f: re.search(rf"^\s*{f}\s*=.*$", block, re.M).group(0) for f in ("author", "title")}
+    for field in ("author", "title"):
+        a, b = fields[first][field], fields[second][field]
+        text = text.replace(a, "\0").replace(b, a).replace("\0", b)
+    refs.write_text(text, encoding="utf-8")
+
+    after = build_root(src)  # an incremental rebuild
+    assert letters_shown(after.page("references.html"), [first, second]) == {first: "b", second: "a"}
+    cited = {first: "b", second: "a"}
+    cited = {k: v for k, v in cited.items() if after.page("index.html").select_one(f'a[href$="#cite-{k}"]')}
+    assert cited, "the test root cites neither work"
+    for key, expected in cited.items():
+        assert citation_for(after.page("index.html"), key).get_text().endswith(f"{expected})"), key
+
+
 def test_web_items_show_their_address_and_an_access_date_only_when_one_is_recorded(book, bib):
     for key, entry in bib.entries.items():
         if "url" in entry.fields:

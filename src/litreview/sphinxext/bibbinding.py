@@ -43,14 +43,11 @@ def assign_letters(app: Sphinx) -> None:
     """After sphinxcontrib-bibtex parsed refs.bib: the a/b letters of same-maker, same-year works
     (computed again only when the bibliography files or the code changed)."""
     entries = list(bookdata.bib_data(app.env).entries.values())
-    set_extradates(entries, {})  # a letter kept from the last build must not sort this one
+    order = SortingStyle().sorting_key
     letters = derived.memo(
-        app.env,
-        "extradates",
-        derived.bib_inputs(app.env),
-        lambda: extradates(entries, SortingStyle().sorting_key),
+        app.env, "extradates", derived.bib_inputs(app.env), lambda: extradates(entries, order)
     )
-    set_extradates(entries, letters)
+    set_extradates(entries, letters)  # and takes away the letters of the last build's that have none now
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
