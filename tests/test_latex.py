@@ -68,3 +68,28 @@ def test_the_fast_path_engages(monkeypatch: pytest.MonkeyPatch) -> None:
     assert latex.plain("pp. 1--30, {\\&} more") == "pp. 1–30, & more"
     assert calls == ["pp. 1--30, {\\&} more"]
     latex.plain.cache_clear()
+
+
+def test_the_bibliography_style_formats_every_entry_as_with_the_decoder_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The book's style reads fields through the fast path; every entry of refs.bib and of a
+    synthetic bibliography comes out as it does when every field goes through the decoder."""
+    book = synthbook.generate(tmp_path / "book", 2, 300, "b", project=ROOT)
+    bibs = (ROOT / "refs.bib", book.root / "refs.bib")
+    entries = [entry for path in bibs for entry in bib.parse(path).entries.values()]
+    style = find_plugin("pybtex.style.formatting", "litreview")()
+    calls: list[str] = []
+    original = Text.from_latex
+
+    def counting(value: str) -> Text:
+        calls.append(value)
+        return original(value)
+
+    monkeypatch.setattr(latex.Text, "from_latex", staticmethod(counting))
+    fast = [e.text.render_as("html") for e in style.format_entries(entries)]
+    decoded_fields = len(calls)
+    monkeypatch.setattr(latex, "rich", counting)  # every field through the decoder
+    slow = [e.text.render_as("html") for e in style.format_entries(entries)]
+    assert fast == slow
+    assert 0 < decoded_fields < (len(calls) - decoded_fields) / 2  # most fields skip the decoder

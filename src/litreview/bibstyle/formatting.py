@@ -24,14 +24,13 @@ from pybtex.style.template import (
     join,
     node,
     optional,
-    optional_field,
     sentence,
     tag,
     words,
 )
-from pybtex.style.template import field as bibfield
 
-from litreview.bibstyle.nodes import extra_date, fuller_date, urldate
+from litreview.bibstyle.nodes import extra_date, fuller_date, optional_field, urldate
+from litreview.bibstyle.nodes import field as bibfield
 from litreview.core import bib
 from litreview.core.names import prose_list
 

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable
 
 from pybtex.database import Entry
 from pybtex.richtext import Text
-from pybtex.style.template import FieldIsMissing, node
+from pybtex.style.template import FieldIsMissing, node, optional
 
-from litreview.core import bib, dates
+from litreview.core import bib, dates, latex
 
 EXTRADATE = "extradate"  # the field the a/b letter is kept in during a build (never written to refs.bib)
 
@@ -59,6 +59,29 @@ def set_extradates(entries: Iterable[Entry], letters: dict[str, str]) -> None:
             entry.fields[EXTRADATE] = letters[entry.key]
         else:
             entry.fields.pop(EXTRADATE, None)
+
+
+@node
+def field(children, data, name: str, apply_func=None, raw: bool = False):
+    """An entry's field, as pybtex's ``field`` gives it, but decoded from LaTeX only where decoding
+    changes it (:func:`litreview.core.latex.rich`): the decoder is the costliest step of formatting."""
+    if children:
+        raise ValueError(children)
+    entry = data["entry"]
+    try:
+        value = entry._find_field(name, bib_data=data.get("bib_data"))
+    except KeyError:
+        raise FieldIsMissing(name, entry) from None
+    value = value if raw else latex.rich(value)
+    return apply_func(value) if apply_func else value
+
+
+@node
+def optional_field(children, data, *args, **kwargs):
+    """:func:`field`, or nothing where the entry lacks it."""
+    if children:
+        raise ValueError(children)
+    return optional[field(*args, **kwargs)].format_data(data)
 
 
 @node

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from pybtex.richtext import Text
 from pybtex.style.template import Node, join, node, tag
-from pybtex.style.template import field as bibfield
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 from sphinxcontrib.bibtex.style.referencing.basic_author_year import (
@@ -23,6 +22,7 @@ from sphinxcontrib.bibtex.style.referencing.extra_year import ExtraYearReference
 from sphinxcontrib.bibtex.style.template import join2, post_text, pre_text, reference
 from sphinxcontrib.bibtex.style.template import names as cite_names
 
+from litreview.bibstyle.nodes import field as bibfield
 from litreview.bibstyle.nodes import year_or_nd
 from litreview.core.bib import CORPORATE_FIELDS
 

@@ -2,7 +2,8 @@
 
 refs.bib holds UTF-8 by policy (the citations lint forbids LaTeX escapes, rule C009), so most
 fields have nothing to decode; :func:`plain` returns those unchanged without calling the decoder,
-which is the costliest step of formatting a large bibliography.
+which is the costliest step of formatting a large bibliography, and :func:`rich` gives them to the
+bibliography style as rich text the same way.
 """
 
 from __future__ import annotations
@@ -34,3 +35,10 @@ def plain(value: str) -> str:
     if not needs_decoding(value):
         return value
     return Text.from_latex(value).render_as("text")
+
+
+def rich(value: str) -> Text:
+    """A field as pybtex's rich text, what ``Text.from_latex`` gives; decoded only where that changes it."""
+    if not needs_decoding(value):
+        return Text(value)
+    return Text.from_latex(value)
