@@ -284,3 +284,17 @@ def test_speedups_leave_the_real_book_unchanged(tmp_path: Path) -> None:
         (project / "_build").rename(tmp_path / f"build-{name}")
     assert outputs["on"].keys() == outputs["off"].keys()
     assert [f for f in outputs["on"] if outputs["on"][f] != outputs["off"][f]] == []
+
+
+def test_the_real_book_is_timed_through_the_noxfiles_own_sessions(tmp_path: Path) -> None:
+    """The bench runs the project's nox sessions with a stand-in session: what a session sets in its
+    environment reaches its commands, and a variable it unsets (None, as nox reads it) is unset."""
+    project = copy_project(tmp_path / "project")
+    env = {**run.build_env(tmp_path / "pycache"), "PYTHONDONTWRITEBYTECODE": "1"}
+    session = run.FakeSession(project, env)
+    session.env.update({"PYTHONDONTWRITEBYTECODE": None, "LITREVIEW_PROBE": "set"})
+    shown = session.run("python", "-c", "import os; print(os.environ.get('PYTHONDONTWRITEBYTECODE'), "
+                        "os.environ['LITREVIEW_PROBE'])")  # fmt: skip
+    assert shown.split() == ["None", "set"]
+    timed = run.run_session(run.load_noxfile(project / "noxfile.py"), "chapters", project, env)
+    assert timed.seconds > 0

@@ -294,7 +294,7 @@ class FakeSession:
         self.root = root
         self.cwd = root
         self._env = env
-        self.env: dict[str, str] = {}
+        self.env: dict[str, str | None] = {}
         self.posargs: list[str] = []
         self.seconds = 0.0
         self.maxrss = 0
@@ -309,14 +309,21 @@ class FakeSession:
     conda_install = install
 
     def run(
-        self, *args: str, env: dict[str, str] | None = None, success_codes: Sequence[int] = (0,), **_: Any
+        self,
+        *args: str,
+        env: dict[str, str | None] | None = None,
+        success_codes: Sequence[int] = (0,),
+        **_: Any,
     ) -> str:
         cmd = [str(a) for a in args]
         if cmd[0] == "python":
             cmd[0] = sys.executable
         elif (Path(self.bin) / cmd[0]).exists():
             cmd[0] = str(Path(self.bin) / cmd[0])
-        timed = run_timed(cmd, self.cwd, {**self._env, **self.env, **(env or {})})
+        merged = {**self._env, **self.env, **(env or {})}
+        timed = run_timed(
+            cmd, self.cwd, {k: v for k, v in merged.items() if v is not None}
+        )  # None: unset, as in nox
         self.seconds += timed.seconds
         self.maxrss = max(self.maxrss, timed.maxrss_bytes)
         if timed.returncode not in success_codes:
