@@ -4,6 +4,7 @@ and gives what the decoder gives."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,10 @@ def test_the_fast_path_gives_what_the_decoder_gives_for_every_field_of_the_bibli
     assert [v for v in fast if v != decoded(v)] == []
 
 
-def test_the_fast_path_engages(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def decoder(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Callable[[str], Text]]:
+    """The LaTeX decoder (``Text.from_latex``) counting its calls: the list of values it decoded,
+    and the counting decoder itself."""
     calls: list[str] = []
     original = Text.from_latex
 
@@ -62,6 +66,11 @@ def test_the_fast_path_engages(monkeypatch: pytest.MonkeyPatch) -> None:
         return original(value)
 
     monkeypatch.setattr(latex.Text, "from_latex", staticmethod(counting))
+    return calls, counting
+
+
+def test_the_fast_path_engages(decoder: tuple[list[str], Callable[[str], Text]]) -> None:
+    calls, _ = decoder
     latex.plain.cache_clear()
     assert latex.plain("Цифровая экономика: a survey, 2019") == "Цифровая экономика: a survey, 2019"
     assert calls == []  # nothing to decode: the decoder is not called
@@ -71,7 +80,7 @@ def test_the_fast_path_engages(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_bibliography_style_formats_every_entry_as_with_the_decoder_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decoder: tuple[list[str], Callable[[str], Text]]
 ) -> None:
     """The book's style reads fields through the fast path; every entry of refs.bib and of a
     synthetic bibliography comes out as it does when every field goes through the decoder."""
@@ -79,14 +88,7 @@ def test_the_bibliography_style_formats_every_entry_as_with_the_decoder_alone(
     bibs = (ROOT / "refs.bib", book.root / "refs.bib")
     entries = [entry for path in bibs for entry in bib.parse(path).entries.values()]
     style = find_plugin("pybtex.style.formatting", "litreview")()
-    calls: list[str] = []
-    original = Text.from_latex
-
-    def counting(value: str) -> Text:
-        calls.append(value)
-        return original(value)
-
-    monkeypatch.setattr(latex.Text, "from_latex", staticmethod(counting))
+    calls, counting = decoder
     fast = [e.text.render_as("html") for e in style.format_entries(entries)]
     decoded_fields = len(calls)
     monkeypatch.setattr(latex, "rich", counting)  # every field through the decoder
