@@ -76,8 +76,9 @@ def tests(session: nox.Session) -> None:
     install(session, "test")
     session.run("litreview-sysdeps", "--list", "system-packages.txt")
     # pytest-xdist: one worker per core; a module's (or class's) tests stay on one worker, so a
-    # module-scoped build is made once. Pass `-- -n 0` to run in one process.
-    session.run("pytest", "-n", "auto", "--dist", "loadscope", *session.posargs)
+    # module-scoped build is made once; the scopes go out in the order tests/conftest.py sorts
+    # them (the slowest first). Pass `-- -n 0` to run in one process.
+    session.run("pytest", "-n", "auto", "--dist", "loadscope", "--no-loadscope-reorder", *session.posargs)
 
 
 @nox.session

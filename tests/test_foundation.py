@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 import shlex
+import subprocess
+import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, Build
+from conftest import ROOT, Build, xdist_scope
 from litreview.core.book import load_book
 
 
@@ -90,3 +93,26 @@ def test_front_page_has_title_and_links_every_page(html_build: Build) -> None:
     linked = {a["href"].split("#")[0].removesuffix(".html") for a in nav.select("a[href]")}
     expected = source_pages() - {"index"}
     assert expected <= linked, f"pages missing from the table of contents: {sorted(expected - linked)}"
+
+
+def collected(*args: str) -> list[str]:
+    """The test ids pytest collects here, in the order it would run them."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    return [line for line in proc.stdout.splitlines() if "::" in line]
+
+
+def test_the_full_suite_hands_out_its_slowest_scopes_first() -> None:
+    """`nox -s tests` keeps the order tests/conftest.py gives (xdist would sort scopes by their
+    number of tests, which puts the few long tests last), and that order starts with the scopes
+    that hold the most slow tests and ends with scopes that hold none."""
+    noxfile = (ROOT / "noxfile.py").read_text(encoding="utf-8")
+    assert '"--dist", "loadscope", "--no-loadscope-reorder"' in noxfile
+    slow = Counter(xdist_scope(nodeid) for nodeid in collected("-m", "slow"))
+    order = list(dict.fromkeys(xdist_scope(nodeid) for nodeid in collected()))
+    counts = [slow[scope] for scope in order]
+    assert counts == sorted(counts, reverse=True), list(zip(order, counts, strict=True))
+    assert counts[0] > 1 and counts[-1] == 0
