@@ -37,6 +37,7 @@ class PdfBook:
     pdf: Path
     pages: list[str]  # text of each page, from pdftotext
     outline: list[tuple[int, str, int]]  # (depth, title, 0-based page) in document order
+    page_count: int
 
 
 def flatten_outline(reader: PdfReader, items: list, depth: int = 0) -> list[tuple[int, str, int]]:
@@ -59,7 +60,8 @@ def pdf_book(project_copy: Path, pdf_build: tuple[Build, subprocess.CompletedPro
     pdf = latex.outdir / f"{FILE_STEM}.pdf"
     reader = PdfReader(pdf)
     text = pdftotext(pdf)
-    return PdfBook(project_copy, pdf, text.split("\f"), flatten_outline(reader, reader.outline))
+    outline = flatten_outline(reader, reader.outline)
+    return PdfBook(project_copy, pdf, text.split("\f"), outline, len(reader.pages))
 
 
 def test_the_pdf_lands_at_its_stable_path(pdf_book: PdfBook) -> None:
@@ -296,7 +298,7 @@ def body_lines(pdf: Path, number: int) -> list[str]:
 def test_no_page_holds_only_one_or_two_lines(pdf_book: PdfBook) -> None:
     """A page with a paragraph's last two lines (or a heading alone) wastes a sheet; part pages are titles."""
     short = []
-    for number in range(1, len(PdfReader(pdf_book.pdf).pages) + 1):
+    for number in range(1, pdf_book.page_count + 1):
         lines = body_lines(pdf_book.pdf, number)
         if 0 < len(lines) <= 2 and not lines[0].startswith("Part "):
             short.append(f"page {number}: {lines}")
@@ -359,7 +361,7 @@ def foot_lines(pdf: Path, number: int) -> list[str]:
 def test_every_running_foot_is_one_line_with_the_page_number(pdf_book: PdfBook) -> None:
     """A long chapter title is shortened in the foot, never wrapped onto a line below the page number's."""
     bad = []
-    for number in range(1, len(PdfReader(pdf_book.pdf).pages) + 1):
+    for number in range(1, pdf_book.page_count + 1):
         lines = foot_lines(pdf_book.pdf, number)
         if lines and not re.search(r"^([0-9]+|[ivxlc]+)\b|\b([0-9]+|[ivxlc]+)$", lines[-1]):
             bad.append(f"page {number}: {lines}")
