@@ -4,8 +4,9 @@ import os
 from pathlib import Path
 
 from litreview.core.book import load_book
-from litreview.core.editions import FILE_STEM
-from litreview.sphinxext import editions
+from litreview.core.outputs import FILE_STEM
+from litreview.sphinxext.pdf.preamble import latex_preamble
+from litreview.sphinxext.pdf.tex import tex
 
 ROOT = Path(__file__).resolve().parent
 
@@ -25,7 +26,8 @@ extensions = [
     "litreview.sphinxext.bookdata",  # the book's facts, the seeds and refs.bib, read once per build
     "litreview.sphinxext.bibbinding",  # "Works cited" in printed order; "2002a/2002b" letters
     "litreview.sphinxext.rolelines",  # a MyST role's warnings name its own line, not its paragraph's
-    "litreview.sphinxext.citepopover",  # citation popovers (hover/focus, Escape) and lang="ru" on Cyrillic
+    "litreview.sphinxext.citepopover",  # citation popovers (hover/focus, Escape)
+    "litreview.sphinxext.cyrillic",  # Cyrillic as Russian: lang="ru" (HTML), \litrussian (LaTeX)
     "litreview.sphinxext.theme",  # the theme on phones and laptops: tables, focus rings, search, copy buttons
     "litreview.sphinxext.howtocite",  # "How to cite": the book, review chapters, original articles
     "litreview.sphinxext.citemeta",  # Scholar/Zotero/Dublin Core meta tags, OpenGraph and sitemap.xml
@@ -34,7 +36,9 @@ extensions = [
     "litreview.sphinxext.seedcite",  # {seedcite}: reference markers as the articles printed them, linked
     "litreview.sphinxext.corpus",  # {corpus-table}: the review's table of the articles, counted from seeds/
     "litreview.sphinxext.timeline",  # {timeline-figure}/{timeline-table}: from book/review/timeline.yaml
-    "litreview.sphinxext.editions",  # PDF book structure, Russian hyphenation, download links, EPUB fixes
+    "litreview.sphinxext.pdf",  # the PDF: litreview.sty, book structure, tables, breakable addresses
+    "litreview.sphinxext.epub",  # the EPUB: its stylesheet, and what epubcheck rejects in Sphinx's output
+    "litreview.sphinxext.downloads",  # the HTML's links to the PDF and EPUB
     "litreview.speedups.bibcache",  # speed: formatted references kept between builds (same output)
     "litreview.speedups.fastnav",  # speed: the sidebar tree rendered once per build (same output)
     "litreview.speedups.fignumbers",  # speed: no figure renumbering when no page was read (same output)
@@ -88,15 +92,15 @@ html_theme_options = {
 
 # -- LaTeX/PDF: xelatex, because pdflatex cannot set the Cyrillic that the articles and references print.
 latex_engine = "xelatex"
-latex_documents = [("index", f"{FILE_STEM}.tex", editions.tex(BOOK.title),
-                    r" \and ".join(map(editions.tex, BOOK.editor_names)), "manual")]  # fmt: skip
+latex_documents = [("index", f"{FILE_STEM}.tex", tex(BOOK.title),
+                    r" \and ".join(map(tex, BOOK.editor_names)), "manual")]  # fmt: skip
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",
     "cmappkg": "",  # xelatex writes Unicode text maps itself
     "releasename": "Version",
     "maketitle": f"\\date{{{BOOK.date_released.day} {BOOK.date_released:%B %Y}}}\\sphinxmaketitle",
-    "preamble": editions.latex_preamble(BOOK),  # Russian, PDF Subject/Keywords, caption-safe links
+    "preamble": latex_preamble(BOOK),  # litreview.sty (pdf/), then the PDF's Subject/Keywords
     "figure_align": "H",  # a figure stays where the text shows it, not after the long table below it
 }
 latex_show_urls = "footnote"  # a printed page cannot be clicked

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ROOT, copy_project
 from litreview.bench import run, synthbook
-from litreview.core.editions import EDITIONS
+from litreview.core.outputs import EDITIONS
 from litreview.speedups import bibcache, fastnav, fignumbers, gcfreeze
 from litreview.sphinxext import derived
 

@@ -34,7 +34,7 @@ from browser_support import (
 )
 from conftest import ROOT, Build, build_root, copy_root, sphinx_build
 from editions_support import edition_problems, squeeze
-from litreview.core.editions import EDITIONS
+from litreview.core.outputs import EDITIONS
 
 FIXTURE_ROOT = ROOT / "tests" / "roots" / "test-citepopover"
 FRI_CHAPTER = "articles/fri-learning-for-freedom"

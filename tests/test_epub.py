@@ -16,8 +16,8 @@ from browser_support import TOO_WIDE_JS
 from conftest import Build
 from editions_support import edition_problems, normal, pages_in_order, squeeze
 from litreview.core.book import load_book
-from litreview.core.editions import FILE_STEM
-from litreview.sphinxext.editions import epub_safe_svg
+from litreview.core.outputs import FILE_STEM
+from litreview.sphinxext.epub import epub_safe_svg
 
 DC = "http://purl.org/dc/elements/1.1/"
 OPF = "http://www.idpf.org/2007/opf"

@@ -23,8 +23,8 @@ from editions_support import (
 )
 from litreview.core import bib
 from litreview.core.book import load_book
-from litreview.core.editions import FILE_STEM
 from litreview.core.order import reading_order
+from litreview.core.outputs import FILE_STEM
 from litreview.core.seeds import load_all
 from litreview.review.timeline import load_events
 
@@ -142,7 +142,11 @@ def test_cyrillic_is_set_as_russian(pdf_book: PdfBook) -> None:
     body = tex.split(r"\begin{document}", 1)[1]
     body = re.sub(r"\\index\{(?:[^{}]|\{[^{}]*\})*\}", "", body)  # index sort keys are not typeset
     outside = re.sub(r"\\litrussian\{[^{}]*\}", "", body)
-    assert r"\setotherlanguage{russian}" in tex
+    # The preamble loads the book's package, shipped beside the .tex, which sets Russian up.
+    style = pdf_book.pdf.with_name("litreview.sty").read_text(encoding="utf-8")
+    assert r"\usepackage{litreview}" in tex.split(r"\begin{document}", 1)[0]
+    assert r"\setotherlanguage{russian}" in style
+    assert r"\DeclareRobustCommand{\litrussian}" in style
     assert not CYRILLIC.search(outside), "Cyrillic text outside a Russian span"
 
 

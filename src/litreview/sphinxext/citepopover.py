@@ -8,9 +8,8 @@ link by ``aria-describedby``) with the formatted reference (italics, dashes, its
 to the entry; Escape closes it. On a touch screen the first tap opens the popover, a second tap
 (or the popover's link) follows the citation.
 
-The extension also marks Cyrillic runs of text ``lang="ru"`` in HTML output, so screen readers
-switch voice and browsers pick Russian hyphenation, whatever the source wrote; and it repairs
-the bibliography's markup for screen readers (``fix_citation_roles``). The theme's own faults are
+The extension also repairs the bibliography's markup for screen readers (``fix_citation_roles``).
+Cyrillic's ``lang="ru"`` is :mod:`litreview.sphinxext.cyrillic`'s; the theme's own faults are
 :mod:`litreview.sphinxext.theme`'s.
 """
 
@@ -27,63 +26,18 @@ from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from litreview.core.cyrillic import CYRILLIC_RUN, ancestors, split_cyrillic
+from litreview.core.cyrillic import CYRILLIC_RUN
 from litreview.sphinxext import bookdata, derived
 
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
-# Nodes whose text must stay one unbroken Text child (code blocks, raw output, math, comments).
-FIXED = (nodes.FixedTextElement, nodes.math, nodes.raw, nodes.comment)
 
 
 def cite_anchor_prefix(config: Config) -> str:
     """The anchor prefix citations link to (``cite-`` for ``bibtex_cite_id = "cite-{key}"``)."""
     pattern = getattr(config, "bibtex_cite_id", "") or "cite-{key}"
     return pattern.split("{", 1)[0] or "cite-"
-
-
-def has_language(node: nodes.Node) -> bool:
-    """True if ``node`` or an ancestor already declares a language (``language-xx`` class)."""
-    current: nodes.Node | None = node
-    while current is not None:
-        if isinstance(current, nodes.Element) and (
-            current.get("lang") or any(c.startswith("language-") for c in current.get("classes", []))
-        ):
-            return True
-        current = current.parent
-    return False
-
-
-class CyrillicLang(SphinxPostTransform):
-    """Wrap each Cyrillic run of text in ``<span lang="ru">`` unless it already has a language.
-
-    A code block, whose text must stay whole, is marked as a whole instead.
-    """
-
-    default_priority = 900  # after the bibliography and citations are rendered (priorities 5-10)
-    formats = ("html",)
-
-    def run(self, **kwargs: Any) -> None:
-        for text in list(self.document.findall(nodes.Text)):
-            parent = text.parent
-            if parent is None or not CYRILLIC_RUN.search(text):
-                continue
-            fixed = [a for a in (parent, *ancestors(parent)) if isinstance(a, FIXED)]
-            if fixed:
-                block = fixed[-1]
-                if isinstance(block, nodes.literal_block | nodes.doctest_block) and not has_language(block):
-                    block["classes"].append("language-ru")
-                continue
-            if has_language(parent):
-                continue
-            replacement: list[nodes.Node] = []
-            for piece, cyrillic in split_cyrillic(str(text)):
-                if cyrillic:
-                    replacement.append(nodes.inline(piece, piece, classes=["language-ru"]))
-                else:
-                    replacement.append(nodes.Text(piece))
-            parent.replace(text, replacement)
 
 
 class CitationTitles(SphinxPostTransform):
@@ -214,5 +168,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", fix_citation_roles)
     app.connect("html-page-context", add_citation_templates)
     app.add_post_transform(CitationTitles)
-    app.add_post_transform(CyrillicLang)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

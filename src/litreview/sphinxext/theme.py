@@ -27,9 +27,7 @@ from litreview.sphinxext import bookdata
 STATIC = Path(__file__).parent / "static"
 
 
-ASSETS = ("theme.js", "theme.css")
-#: The EPUB's own stylesheet (hidden screen-reader text, tables that wrap, the editorial boxes).
-EBOOK_CSS = "ebook.css"
+ASSETS = ("theme.js", "theme.css")  # the EPUB leaves them out (litreview.sphinxext.epub)
 
 
 def add_static_path(app: Sphinx, config: Config) -> None:
@@ -40,13 +38,10 @@ def add_static_path(app: Sphinx, config: Config) -> None:
 
 
 def add_assets(app: Sphinx) -> None:
-    """The web book gets the repairs; an EPUB has no web theme to repair, so it gets its own stylesheet."""
+    """The web book gets the repairs (an EPUB gets its own stylesheet: :mod:`litreview.sphinxext.epub`)."""
     if bookdata.is_web_html(app):
         app.add_js_file("theme.js", loading_method="defer")
         app.add_css_file("theme.css")
-    elif app.builder.name.startswith("epub"):
-        app.add_css_file(EBOOK_CSS)
-        app.config.epub_exclude_files = [*app.config.epub_exclude_files, *(f"_static/{a}" for a in ASSETS)]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

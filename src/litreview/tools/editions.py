@@ -15,8 +15,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from litreview.core.editions import FILE_STEM
 from litreview.core.errors import EditionError
+from litreview.core.outputs import FILE_STEM
 
 LATEX_PROBLEMS = re.compile(
     r"^(?:! .*|.*Missing character: There is no .*|LaTeX Warning: (?:Hyper reference|Reference|Citation) .*"

@@ -1,7 +1,12 @@
-"""A tiny book for the citation popover and lang="ru" extension (litreview.sphinxext.citepopover)."""
+"""A tiny book for the citation popover (sphinxext.citepopover) and lang="ru" (sphinxext.cyrillic)."""
 
 project = "Popover fixture"
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "litreview.sphinxext.citepopover"]
+extensions = [
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+    "litreview.sphinxext.citepopover",
+    "litreview.sphinxext.cyrillic",
+]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_encoding = "utf-8"
 bibtex_reference_style = "author_year"

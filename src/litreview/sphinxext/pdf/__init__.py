@@ -1,0 +1,40 @@
+"""Sphinx extension: the PDF edition.
+
+- :mod:`.preamble`: ``litreview.sty`` (the macros and layout) and the metadata only Python knows;
+- :mod:`.structure`: preface, parts and chapters from the site's toctrees; the bibliography's place;
+- :mod:`.tables`: tables as longtables with ragged columns sized by their content;
+- :mod:`.text`: breakable addresses, index headwords, notes sections left empty;
+- :mod:`.tex`: escaping helpers.
+
+Russian hyphenation (``\\litrussian``) is :mod:`litreview.sphinxext.cyrillic`'s.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from litreview.sphinxext.pdf.preamble import add_style_file
+from litreview.sphinxext.pdf.structure import (
+    BookStructure,
+    MarkBibliography,
+    PlaceBibliography,
+    bibliography_here,
+)
+from litreview.sphinxext.pdf.tables import LatexTables
+from litreview.sphinxext.pdf.text import BreakableUrls, DropEmptySections, IndexHyphens
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("litreview.sphinxext.bookdata")
+    app.connect("config-inited", add_style_file)
+    app.add_node(bibliography_here)
+    app.add_post_transform(BookStructure)
+    app.add_post_transform(LatexTables)
+    app.add_post_transform(MarkBibliography)
+    app.add_post_transform(PlaceBibliography)
+    app.add_post_transform(BreakableUrls)
+    app.add_post_transform(DropEmptySections)
+    app.add_post_transform(IndexHyphens)
+    return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,39 @@
+"""The PDF's preamble: ``litreview.sty`` (the book's macros and layout), and what only Python knows.
+
+The style file ships beside this module and reaches the LaTeX build through
+``latex_additional_files`` (:func:`add_style_file`); the PDF's subject and keywords come from the
+book's facts (CITATION.cff), so they are written here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from litreview.core.book import Book
+from litreview.sphinxext.pdf.tex import tex
+
+#: The book's LaTeX package: its macros, page styles, bibliography and table layout.
+STYLE_FILE = Path(__file__).with_name("litreview.sty")
+
+
+def latex_preamble(book: Book) -> str:
+    """Preamble lines: the book's package, then the PDF's metadata from the book's facts."""
+    return "\n".join([
+        r"\usepackage{litreview}",
+        r"\hypersetup{",
+        f"  pdfsubject={{{tex(book.abstract)}}},",
+        f"  pdfkeywords={{{tex(', '.join(book.keywords))}}},",
+        r"  pdflang={en},",
+        r"}",
+        "",
+    ])  # fmt: skip
+
+
+def add_style_file(app: Sphinx, config: Config) -> None:
+    """Ship ``litreview.sty`` into the LaTeX output folder, where the preamble's \\usepackage finds it."""
+    path = str(STYLE_FILE)
+    if path not in config.latex_additional_files:
+        config.latex_additional_files = [*config.latex_additional_files, path]
