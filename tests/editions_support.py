@@ -35,11 +35,11 @@ class Page:
             block = self.source[match.start() : self.source.index("```", match.end())]
             if ":filter:" in block:  # a chapter's own list, not the whole bibliography (:all:)
                 headings = HEADING.findall(self.source[: match.start()])
-                return plain(headings[-1][1]) if headings else None
+                return markdown_text(headings[-1][1]) if headings else None
         return None
 
 
-def plain(markdown: str) -> str:
+def markdown_text(markdown: str) -> str:
     """Heading text without inline Markdown markup (emphasis, code, links)."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
     text = re.sub(r"\{[\w:-]+\}`([^`<]*)(?:<[^>]*>)?`", r"\1", text)
@@ -67,7 +67,7 @@ def read_page(book: Path, docname: str) -> Page:
     body = re.sub(r"\A---\n.*?\n---\n", "", source, flags=re.S)
     match = HEADING.search(body)
     assert match is not None, f"{docname}.md has no heading"
-    return Page(docname, plain(match.group(2)), source)
+    return Page(docname, markdown_text(match.group(2)), source)
 
 
 def pages_in_order(book: Path) -> list[Page]:

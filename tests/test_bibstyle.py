@@ -22,8 +22,8 @@ from pybtex.database import BibliographyData, Entry, Person, parse_file
 from pybtex.richtext import Text
 
 from conftest import build_root, copy_root
-from litreview.bibstyle.nodes import entry_date
 from litreview.bibstyle.sorting import PrintedSortingStyle, sort_text
+from litreview.bibstyle.template import entry_date
 from litreview.core.bib import year as entry_year
 from litreview.core.seeds import load_all
 from litreview.sphinxext.bibbinding import printed_rank
@@ -58,19 +58,19 @@ def bib() -> BibliographyData:
     return parse_file(str(BIB), "bibtex")
 
 
-def plain(value: str) -> str:
+def latex_text(value: str) -> str:
     return Text.from_latex(value).render_as("text")
 
 
 def surname(person: Person) -> str:
-    return plain(" ".join(person.prelast_names + person.last_names))
+    return latex_text(" ".join(person.prelast_names + person.last_names))
 
 
 def cited_name(entry: Entry) -> str:
     """What an author-year citation should name: surnames, else the organisation."""
     persons = entry.persons.get("author") or entry.persons.get("editor")
     if not persons:
-        return plain(entry.fields["organization"])
+        return latex_text(entry.fields["organization"])
     if len(persons) == 1:
         return surname(persons[0])
     if len(persons) == 2:
@@ -151,7 +151,7 @@ def test_every_citation_links_to_its_stable_anchor_with_a_tooltip(book, bib):
             entry = bib.entries[key]
             assert cited_name(entry).split(" and ")[0].removesuffix(" et al.") in link["title"], key
             if "title" in entry.fields:
-                assert plain(entry.fields["title"]) in link["title"], key
+                assert latex_text(entry.fields["title"]) in link["title"], key
 
 
 # -- the reference list ----------------------------------------------------------------------------
@@ -162,19 +162,19 @@ def test_titles_and_remarks_are_printed_as_written_and_the_verification_apart(bo
         text = reference_text(book.references, key)
         for name in ("title", "note", "addendum"):
             if name in entry.fields:
-                assert " ".join(plain(entry.fields[name]).split()) in text, (key, name)
+                assert " ".join(latex_text(entry.fields[name]).split()) in text, (key, name)
         verification = book.references.select_one(f"div.citation#cite-{key} p.verification")
         if "annotation" in entry.fields:
-            assert " ".join(plain(entry.fields["annotation"]).split()) in verification.get_text(" "), key
+            assert " ".join(latex_text(entry.fields["annotation"]).split()) in verification.get_text(" "), key
             entry_text = book.references.select_one(f"div.citation#cite-{key} > p").get_text(" ")
-            assert plain(entry.fields["annotation"]) not in entry_text, key  # not part of the reference
+            assert latex_text(entry.fields["annotation"]) not in entry_text, key  # not part of the reference
 
 
 def test_each_entry_opens_with_what_its_citation_prints(book, bib):
     """Author–year: a reader finds "Stafeev (2002a)" by reading the list's entry heads."""
     for key, entry in bib.entries.items():
         head = " ".join(book.references.select_one(f"div.citation#cite-{key} > p").get_text(" ").split())
-        first = plain(" ".join(entry.persons.get("author", entry.persons.get("editor"))[0].last_names))
+        first = latex_text(" ".join(entry.persons.get("author", entry.persons.get("editor"))[0].last_names))
         assert head.startswith(first), (key, head[:60])
         letters = re.search(r"\((\d{4}|n\.d\.)([a-z]?)\)", head)
         assert letters and letters.group(1) == year(entry), (key, head[:80])
@@ -268,7 +268,9 @@ def test_references_are_filed_alphabetically_under_the_first_surname_or_organisa
         entry = bib.entries[key]
         persons = entry.persons.get("author") or entry.persons.get("editor")
         maker = (
-            surname(persons[0]) if persons else plain(entry.fields.get("organization", entry.fields["title"]))
+            surname(persons[0])
+            if persons
+            else latex_text(entry.fields.get("organization", entry.fields["title"]))
         )
         letters.append(base_letter(maker.removeprefix("The ")))
     assert letters == sorted(letters)

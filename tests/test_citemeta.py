@@ -25,7 +25,7 @@ from citing_support import (
     metas,
     og,
     page,
-    plain,
+    unbraced,
 )
 from conftest import ROOT, Build, RootBuild
 from litreview.core.bib import issued
@@ -84,7 +84,7 @@ def assert_describes_the_original(soup: BeautifulSoup, project: Path, key: str) 
             if is_organisation(person)
             else text == f"{family(person)}, {given(person)}"
         )
-    assert metas(soup, "citation_title") == [plain(entry.fields["title"])]
+    assert metas(soup, "citation_title") == [unbraced(entry.fields["title"])]
     assert metas(soup, "citation_inbook_title") == []
     editors = {cff_family(e) for e in cff_people(project, "editors")}
     assert not any(e in a for e in editors for a in shown)

@@ -49,7 +49,7 @@ def entry(bib: BibliographyData, key: str) -> Entry:
     return bib.entries[key]
 
 
-def plain(value: str) -> str:
+def latex_text(value: str) -> str:
     return Text.from_latex(value).render_as("text")
 
 

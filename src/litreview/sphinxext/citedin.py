@@ -8,6 +8,7 @@ read from the bibtex domain's own record of citations; and a COinS span (Z39.88-
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,7 +132,7 @@ class CitedIn(SphinxPostTransform):
                 node += self.cited_in(citation.key, pages)
             kev = derived.memo(self.env, "coins", derived.entry_inputs(self.env, citation.entry),
                                lambda c=citation: coins(c.entry))  # fmt: skip
-            span = f'<span class="Z3988" title="{_attr(kev)}"></span>'
+            span = f'<span class="Z3988" title="{html.escape(kev)}"></span>'
             node += nodes.raw("", span, format="html")
 
     def cited_in(self, key: str, pages: list[str]) -> nodes.paragraph:
@@ -160,10 +161,6 @@ def rewrite_bibliographies(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain = env.get_domain("cite")
     pages = sorted({key.docname for key, bib in domain.bibliographies.items() if bib.list_ == "citation"})
     return pages if pages and derived.changed(env, "cited-in", cited_in_inputs(env)) else []
-
-
-def _attr(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -23,7 +23,6 @@ from sphinx.util.docutils import SphinxDirective
 from litreview.core import bib
 from litreview.core.codeversion import files_token
 from litreview.core.errors import TimelineError
-from litreview.core.names import short_list
 from litreview.review.timeline import Event, load_events
 from litreview.review.timeline_figure import alt_text, render
 from litreview.sphinxext import bookdata, derived
@@ -32,8 +31,8 @@ logger = logging.getLogger(__name__)
 
 
 def short_names(data: BibliographyData) -> dict[str, str]:
-    """Short names of the works for the figure's tags: surnames, else the organisation."""
-    return {key: short_list([n.surname for n in bib.makers(entry)]) for key, entry in data.entries.items()}
+    """Short names of the works for the figure's tags (:func:`litreview.core.bib.cited_name`, "&")."""
+    return {key: bib.cited_name(entry, "&") for key, entry in data.entries.items()}
 
 
 def _paths(app: Sphinx) -> tuple[Path, Path]:

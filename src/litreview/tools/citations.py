@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import re
 import sys
@@ -18,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pybtex.database import Entry as PybtexEntry
+
 from litreview.chapters.regions import GENERATED_MARK
-from litreview.core import bib, dates, findings
+from litreview.core import bib, dates, findings, myst_roles
 from litreview.core.errors import LitReviewError
 from litreview.core.seeds import SeedMeta, load_seed_meta
 from litreview.review.timeline import load_events
@@ -41,17 +44,17 @@ class Finding(findings.Finding):
 
 
 class Entry(bib.SourceEntry):
-    """One refs.bib entry as written, with the year the key convention compares against."""
+    """One refs.bib entry as written, with what pybtex reads in it (its year, who it is by)."""
+
+    @functools.cached_property
+    def data(self) -> PybtexEntry:
+        """The entry as pybtex reads it (:func:`litreview.core.bib.from_fields`)."""
+        return bib.from_fields(self.key, self.type, self.fields)
 
     @property
     def year(self) -> str:
-        """The entry's year: the ``year`` field, else the year of ``date``, else '' (also for n.d.)."""
-        if self.fields.get("year", "").strip() == dates.NO_DATE:
-            return ""
-        if self.fields.get("year"):
-            return self.fields["year"].strip()
-        match = re.match(r"\s*(\d{4})", self.fields.get("date", ""))
-        return match.group(1) if match else ""
+        """The entry's year (:func:`litreview.core.bib.year`), '' when not known (also for n.d.)."""
+        return bib.year(self.data) or ""
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,6 @@ def _pybtex_problems(path: Path, text: str) -> Iterator[Finding]:
 
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*)$")
 _CODE_DIRECTIVES = {"code", "code-block", "code-cell", "sourcecode", "literalinclude", "raw", "math"}
-_MYST_ROLE = re.compile(r"\{(?P<name>[a-z][\w:.-]*)\}(?P<ticks>`+)(?P<body>.+?)(?P=ticks)(?!`)", re.DOTALL)
 _RST_ROLE = re.compile(
     r"(?<![\w}]):(?P<name>(?:foot)?cite(?::[a-z]+)?):(?P<ticks>`+)(?P<body>.+?)(?P=ticks)(?!`)", re.DOTALL
 )
@@ -168,12 +170,6 @@ def _line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _split_keys(body: str) -> list[str]:
-    """Keys of a cite role body, dropping sphinxcontrib-bibtex's {pre}/{post} text."""
-    body = re.sub(r"\{[^{}]*\}", "", body)
-    return [key.strip() for key in body.split(",") if key.strip()]
-
-
 _CITE_ORIGINAL = re.compile(r"^\s*(?:`{3,}|:{3,})\{cite-original\}\s+(?P<key>\S+)\s*$", re.MULTILINE)
 
 
@@ -185,17 +181,17 @@ def find_citations(path: Path, text: str) -> Iterator[Citation]:
     ``{cite-original}`` (a chapter's "How to cite the original article", which prints the entry).
     """
     masked = mask_code(text)
-    for match in _MYST_ROLE.finditer(masked):
+    for match in myst_roles.roles(masked):
         name, body, line = match["name"], match["body"], _line_at(masked, match.start())
-        if name.split(":")[0] in {"cite", "footcite"}:
-            for key in _split_keys(body):
+        if myst_roles.is_cite(name):
+            for key in myst_roles.split_keys(body):
                 yield Citation(key, path, line, name)
         elif name == "seedcite":
             target = re.search(r"<([^<>]*)>\s*$", body)
-            for key in _split_keys(target.group(1)) if target else []:
+            for key in myst_roles.split_keys(target.group(1)) if target else []:
                 yield Citation(key, path, line, name)
     for match in _RST_ROLE.finditer(masked):
-        for key in _split_keys(match["body"]):
+        for key in myst_roles.split_keys(match["body"]):
             yield Citation(key, path, _line_at(masked, match.start()), match["name"])
     for match in _CITE_ORIGINAL.finditer(masked):
         yield Citation(match["key"], path, _line_at(masked, match.start()), "cite-original")
@@ -282,7 +278,7 @@ def load_project(
 # -- Normalisation helpers -----------------------------------------------------------------------
 
 
-def plain(text: str) -> str:
+def fold_for_comparison(text: str) -> str:
     """Fold case, accents, LaTeX braces/commands and punctuation away: 'Élan {T}alk!' -> 'elan talk'."""
     text = re.sub(r"\\[a-zA-Z]+\s*|\\.", "", text)
     text = text.replace("{", "").replace("}", "")
@@ -292,14 +288,10 @@ def plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def first_author_surname(entry: Entry) -> str:
-    """The normalised surname of the first author (or editor, or organisation)."""
-    names = entry.fields.get("author") or entry.fields.get("editor") or entry.fields.get("organization", "")
-    first = re.split(r"\s+and\s+", names.strip())[0]
-    if first.startswith("{") and first.endswith("}"):
-        return plain(first)  # a corporate author in braces
-    surname = first.split(",")[0] if "," in first else (first.split() or [""])[-1]
-    return plain(surname)
+def first_maker(entry: Entry) -> str:
+    """Who the work is by, first (:func:`litreview.core.bib.makers`), folded for comparison."""
+    makers = bib.makers(entry.data)
+    return fold_for_comparison(makers[0].surname) if makers else ""
 
 
 # -- Rules: each takes the project and yields findings -----------------------------------------
@@ -369,11 +361,21 @@ def _identities(entry: Entry) -> Iterator[tuple[str, ...]]:
         yield ("the same DOI", _doi_core(fields["doi"]))
     title = fields.get("title", "").strip()
     if title and not title.startswith("["):  # "[Title not found]" describes, it is not a title
-        yield ("the same title, year and first author", plain(title), entry.year, first_author_surname(entry))
+        yield (
+            "the same title, year and first author",
+            fold_for_comparison(title),
+            entry.year,
+            first_maker(entry),
+        )
     venue = fields.get("journal") or fields.get("journaltitle")
     first_page = fields.get("eid") or re.split(r"[-–]", fields.get("pages", ""))[0].strip()
     if venue and fields.get("volume") and first_page:
-        yield ("the same venue, volume and first page", plain(venue), fields["volume"].strip(), first_page)
+        yield (
+            "the same venue, volume and first page",
+            fold_for_comparison(venue),
+            fields["volume"].strip(),
+            first_page,
+        )
     if fields.get("url"):
         yield ("the same url", _url_core(fields["url"]))
 
@@ -466,7 +468,7 @@ _LATEX_ESCAPES = [
     (re.compile(r"(?<!-)---(?!-)"), "an em-dash --- (use —)"),
     (re.compile(r"(?<!-)--(?!-)"), "an en-dash -- (use –)"),
 ]
-_NOT_TEXT = {"url", "doi", "urldate", "date", "file", "isbn", "issn", "eprint", "pages"}
+_NOT_TEXT = bib.RAW_FIELDS | {"pages"}  # "--" in pages is a range
 
 
 def check_latex_escapes(project: Project) -> Iterator[Finding]:
