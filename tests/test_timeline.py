@@ -331,4 +331,6 @@ def test_bad_data_is_a_warning_with_its_location(tmp_path: Path) -> None:
         data.read_text(encoding="utf-8").replace("kind: measure", "kind: rumour"), encoding="utf-8"
     )
     build = build_root(project)
-    assert re.search(r"timeline\.yaml:\d+: WARNING: kind 'rumour'", build.warnings), build.warnings
+    assert re.search(
+        r"timeline\.yaml:\d+: WARNING: kind 'rumour'.*\[litreview\.timeline\]", build.warnings
+    ), build.warnings

@@ -23,7 +23,7 @@ from sphinxcontrib.bibtex.domain import get_docnames
 
 from litreview.core.bib import field_text
 from litreview.core.coins import coins
-from litreview.sphinxext import bookdata, derived
+from litreview.sphinxext import bibtex_refs, bookdata, derived
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def _citing_index(env: BuildEnvironment) -> dict[str, list[str]]:
 
 def cited_in_inputs(env: BuildEnvironment) -> tuple:
     """What the "cited in" lists read from other pages: reading order, citations, titles, anchors."""
-    refs = env.domains["cite"].citation_refs  # type: ignore[attr-defined]
+    refs = bibtex_refs.citation_refs(env)
     citing = sorted({ref.docname for ref in refs})
     return (
         tuple(get_docnames(env)),
@@ -167,6 +167,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("litreview.sphinxext.bookdata")
     app.setup_extension("litreview.sphinxext.derived")
+    app.connect("config-inited", bibtex_refs.check_version)
     app.connect("doctree-read", plant_anchors)
     app.add_post_transform(Verification)
     app.add_post_transform(CitedIn)

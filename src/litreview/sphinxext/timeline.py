@@ -26,6 +26,7 @@ from litreview.core.errors import TimelineError
 from litreview.review.timeline import Event, load_events
 from litreview.review.timeline_figure import alt_text, render
 from litreview.sphinxext import bookdata, derived
+from litreview.sphinxext.warnings import LitreviewWarnings, warn
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +51,7 @@ def _render_on_init(app: Sphinx) -> None:
             else load_events(data)
         )
     except TimelineError as exc:
-        logger.warning(
-            exc.message, location=f"{exc.path}:{exc.line or 0}", type="litreview", subtype="timeline"
-        )
+        warn(logger, LitreviewWarnings.TIMELINE, "%s", exc.message, location=f"{exc.path}:{exc.line or 0}")
         return
     names = derived.memo(app.env, "timeline-names", derived.bib_inputs(app.env),
                          lambda: short_names(bookdata.bib_data(app.env)))  # fmt: skip
@@ -72,7 +71,7 @@ class _TimelineBase(SphinxDirective):
         try:
             return load_events(data)
         except TimelineError as exc:
-            logger.warning(exc.message, location=self.get_location(), type="litreview", subtype="timeline")
+            warn(logger, LitreviewWarnings.TIMELINE, "%s", exc.message, location=self.get_location())
             return None
 
 
@@ -123,9 +122,7 @@ class TimelineFigure(Figure):
         try:
             events = load_events(data)
         except TimelineError as exc:
-            logger.warning(
-                exc.message, location=(env.docname, self.lineno), type="litreview", subtype="timeline"
-            )
+            warn(logger, LitreviewWarnings.TIMELINE, "%s", exc.message, location=(env.docname, self.lineno))
             return []
         rel = stem.relative_to(Path(bookdata.app_of(env).srcdir)).as_posix()
         self.arguments = [f"/{rel}.*"]
