@@ -14,7 +14,7 @@ import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -332,11 +332,16 @@ def test_year_and_date_are_read_from_either_field():
 
 
 def test_printed_rank_follows_the_seed_metadata():
-    metas = load_all(ROOT / "seeds")
-    rank = printed_rank(metas)
-    # a work two articles print (a new article citing one already in refs.bib) ranks where it is first printed
-    expected = list(dict.fromkeys(key for meta in metas for ref in meta.references for key in ref.keys))
-    assert sorted(rank, key=rank.get) == expected
+    """Seeds in order, each reference list as printed; a work two articles print (a new article citing
+    one already in refs.bib) ranks where it is first printed; a reference naming two works ranks both."""
+
+    def seed(*printed: tuple[str, ...]) -> SimpleNamespace:
+        return SimpleNamespace(references=[SimpleNamespace(keys=keys) for keys in printed])
+
+    first = seed(("zeta2001a",), ("alpha2002b", "mu2003c"))
+    second = seed(("mu2003c",), ("beta2004d",))
+    assert printed_rank([first, second]) == {"zeta2001a": 0, "alpha2002b": 1, "mu2003c": 2, "beta2004d": 3}
+    assert printed_rank([second, first]) == {"mu2003c": 0, "beta2004d": 1, "zeta2001a": 2, "alpha2002b": 3}
 
 
 def test_printed_sorting_puts_ranked_works_first_and_keeps_citation_order_for_the_rest():
