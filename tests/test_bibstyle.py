@@ -2,8 +2,8 @@
 author-year citations in round brackets, titles as written (Cyrillic capitals kept), surname order
 with Ё filed as Е and "Élan" as E, and a chapter's Works cited in the order its article printed them.
 
-Test root: tests/roots/test-bibstyle (the real refs.bib and seeds/ are copied in); expectations come
-from refs.bib, tests/roots/test-bibstyle/cyrillic.bib and the seed metadata.
+Test root: tests/roots/test-bibstyle (its own frozen refs.bib; seeds/ copied in); expectations come
+from that refs.bib, its cyrillic.bib and the seed metadata.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from litreview.core.seeds import load_all
 from litreview.sphinxext.bibbinding import printed_rank
 
 ROOT = Path(__file__).resolve().parents[1]
-BIB = ROOT / "refs.bib"
+BIB = ROOT / "tests" / "roots" / "test-bibstyle" / "refs.bib"  # frozen: the live refs.bib may change
 CYRILLIC_BIB = ROOT / "tests" / "roots" / "test-bibstyle" / "cyrillic.bib"
 
 
@@ -46,7 +46,6 @@ class Book:
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
     src = copy_root("bibstyle", tmp_path_factory.mktemp("bibstyle") / "book")
-    shutil.copy(BIB, src / "refs.bib")
     shutil.copytree(ROOT / "seeds", src / "seeds")
     build = build_root(src)
     return Book(build.page("index.html"), build.page("printed.html"), build.page("references.html"),
@@ -213,7 +212,6 @@ def test_an_edit_that_reorders_two_works_of_one_year_moves_their_letters(tmp_pat
     titles swaps their letters on the rebuild, in the list and in the citations."""
     src = copy_root("bibstyle", tmp_path / "book")
     refs = src / "refs.bib"
-    shutil.copy(BIB, refs)
     shutil.copytree(ROOT / "seeds", src / "seeds")
     before = build_root(src)
     groups: dict[tuple[str, str], list[str]] = {}
