@@ -1,9 +1,9 @@
-"""refs.bib: every article and every work they print, once each; SOURCES.md's policy on
+"""refs.bib: every article and every work they print, once each; docs/sources.md's policy on
 discrepancies; clean UTF-8 data; and a file that pybtex, our style and biber's data-model validation
 all accept without a warning.
 
-Expected "verified" values are the facts recorded in ../shared/SOURCES.md; what the seeds printed is
-read from the seed files, never typed here.
+Expected "verified" values are the facts docs/sources.md records (what was verified, and how); what
+the seeds printed is read from the seed files, never typed here.
 """
 
 from __future__ import annotations

@@ -277,7 +277,7 @@ KEY_CONVENTION = re.compile(r"^[a-z]+(\d{4}|nd)[a-z0-9]+$")
 
 
 def check_key_convention(project: Project) -> Iterator[Finding]:
-    """Keys are lowercase ASCII ``authorYEARword``, ``nd`` standing for no year (SOURCES.md)."""
+    """Keys are lowercase ASCII ``authorYEARword``, ``nd`` standing for no year (docs/sources.md)."""
     for entry in project.entries:
         if not KEY_CONVENTION.fullmatch(entry.key):
             message = (
