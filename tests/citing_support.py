@@ -8,7 +8,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import BibliographyData, Person, parse_file
 
-from conftest import Build, RootBuild, build_root, copy_root
+from support import Build, RootBuild, build_root, copy_root
 
 
 def build_fixture(dest: Path, base_url: str = "") -> RootBuild:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pybtex.database import parse_file
 
+from support import squeeze
+
 TOCTREE = re.compile(r"^```\{toctree\}[^\n]*\n(.*?)^```", re.M | re.S)
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
 BIBLIOGRAPHY = re.compile(r"^```\{bibliography\}", re.M)
@@ -82,17 +84,6 @@ def pages_in_order(book: Path) -> list[Page]:
 
     walk("index")
     return found
-
-
-def normal(text: str) -> str:
-    """Text compared across renderers: typographic quotes and dashes folded, whitespace collapsed."""
-    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "‐": "-", "\u00ad": "", "\xa0": " "})
-    return " ".join(text.translate(table).split())
-
-
-def squeeze(text: str) -> str:
-    """Text with whitespace and hyphens removed, so a word hyphenated across lines still matches."""
-    return re.sub(r"[\s\-‐]", "", normal(text))
 
 
 def cyrillic_titles(bib: Path) -> list[str]:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from litreview.core import myst_roles
 from litreview.core.seeds import load_all
+from support import ROOT, collapse_spaces
 
-ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 REVIEW_PAGES = sorted((BOOK / "review").glob("*.md"))
 GLOSSARY = BOOK / "glossary.md"
@@ -29,15 +29,10 @@ NAMES = {
 }
 
 
-def normalise(text: str) -> str:
-    """Collapse runs of whitespace: the only normalisation quotations are allowed."""
-    return re.sub(r"\s+", " ", text).strip()
-
-
 @cache
 def seed_texts() -> dict[str, str]:
     """Each article's refs.bib key mapped to its raw seed text, whitespace-normalised."""
-    return {m.key: normalise(m.seed_path.read_text(encoding="utf-8")) for m in load_all(ROOT / "seeds")}
+    return {m.key: collapse_spaces(m.seed_path.read_text(encoding="utf-8")) for m in load_all(ROOT / "seeds")}
 
 
 def refs(text: str) -> set[str]:

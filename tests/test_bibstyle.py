@@ -21,14 +21,13 @@ from bs4 import BeautifulSoup
 from pybtex.database import BibliographyData, Entry, Person, parse_file
 from pybtex.richtext import Text
 
-from conftest import build_root, copy_root
 from litreview.bibstyle.sorting import PrintedSortingStyle, sort_text
 from litreview.bibstyle.template import entry_date
 from litreview.core.bib import year as entry_year
 from litreview.core.seeds import load_all
 from litreview.sphinxext.bibbinding import printed_rank
+from support import ROOT, build_root, copy_root
 
-ROOT = Path(__file__).resolve().parents[1]
 BIB = ROOT / "tests" / "roots" / "test-bibstyle" / "refs.bib"  # frozen: the live refs.bib may change
 CYRILLIC_BIB = ROOT / "tests" / "roots" / "test-bibstyle" / "cyrillic.bib"
 

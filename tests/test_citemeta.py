@@ -27,9 +27,9 @@ from citing_support import (
     page,
     unbraced,
 )
-from conftest import ROOT, Build, RootBuild
 from litreview.core.bib import issued
 from litreview.core.seeds import load_all
+from support import ROOT, Build, RootBuild
 
 BASE = "https://books.example.org/citing/"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -30,13 +30,13 @@ from citing_support import (
     project_of,
     unbraced,
 )
-from conftest import ROOT, Build, RootBuild, build_root, copy_root
 from litreview.core import dates
 from litreview.core.bib import issued
 from litreview.core.bib import scan as scan_bib
 from litreview.core.csl import csl_json
 from litreview.core.errors import CitingError
 from litreview.core.seeds import load_all
+from support import ROOT, Build, RootBuild, build_root, copy_root
 
 BIBER = shutil.which("biber")
 

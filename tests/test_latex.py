@@ -11,9 +11,9 @@ import pytest
 from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
 
-from conftest import ROOT
 from litreview.bench import synthbook
 from litreview.core import bib, latex
+from support import ROOT
 
 #: Characters whose combinations the fast path must judge right: TeX's ligatures and quotes are
 #: made of them, and white space is collapsed by the decoder.

@@ -15,11 +15,11 @@ import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
-from conftest import ROOT, Build
 from litreview.core import bib, myst_roles
 from litreview.core.errors import SeedMetaError
 from litreview.core.order import article_keys, reading_order
 from litreview.core.seeds import SeedMeta, load_all, load_seed_meta
+from support import ROOT, Build
 
 METAS = load_all(ROOT / "seeds")
 ORDER = article_keys(METAS, bib.parse(ROOT / "refs.bib"))

@@ -20,9 +20,9 @@ import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import Entry
 
-from conftest import ROOT, Build
 from litreview.core import bib
 from litreview.core.latex import latex_to_text
+from support import ROOT, Build
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 from datetime import date
-from pathlib import Path
 
 import pybtex.plugin
 import pytest
@@ -21,8 +20,8 @@ from pybtex.richtext import Text
 
 from litreview.core import bib as bibcore
 from litreview.core.seeds import load_all
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 BIB = ROOT / "refs.bib"
 SEEDS = ROOT / "seeds"
 
@@ -40,7 +39,7 @@ def bib() -> BibliographyData:
     return parse_file(str(BIB), "bibtex")
 
 
-def line_of(key: str) -> int:
+def entry_line(key: str) -> int:
     """The line of the entry ``key`` in refs.bib (for a message a maintainer can act on)."""
     return bibcore.scan(BIB).line(key) or 1
 
