@@ -18,7 +18,18 @@ from typing import Any
 
 import pytest
 
-from support import ROOTS, Build, build_pdf, copy_project, locked, sphinx_build, xdist_scope
+from support import (
+    ROOTS,
+    Build,
+    RootBuild,
+    build_pdf,
+    build_root,
+    copy_project,
+    copy_root,
+    locked,
+    sphinx_build,
+    xdist_scope,
+)
 
 pytest_plugins = ("sphinx.testing.fixtures", "browser_support")
 
@@ -95,3 +106,10 @@ def pdf_build(
     found = _once(shared_tmp(tmp_path_factory) / "builds", "pdf", make)
     latex = Build(**{**found["latex"], "outdir": Path(found["latex"]["outdir"])})
     return latex, subprocess.CompletedProcess(*found["proc"])
+
+
+@pytest.fixture(scope="session")
+def citing_build(tmp_path_factory: pytest.TempPathFactory) -> RootBuild:
+    """The ``citing`` test root (a small book that cites) built once per session, with no public
+    base URL; the tests only read it."""
+    return build_root(copy_root("citing", tmp_path_factory.mktemp("citing") / "book"), html_baseurl="")

@@ -36,11 +36,10 @@ SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture(scope="module")
-def plain_build(tmp_path_factory: pytest.TempPathFactory) -> RootBuild:
-    """The citing test root built with no public base URL."""
-    build = build_fixture(tmp_path_factory.mktemp("citemeta") / "book")
-    assert build.warnings == ""
-    return build
+def plain_build(citing_build: RootBuild) -> RootBuild:
+    """The citing test root built with no public base URL (once per session)."""
+    assert citing_build.warnings == ""
+    return citing_build
 
 
 @pytest.fixture(scope="module")

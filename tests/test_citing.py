@@ -19,7 +19,6 @@ from pybtex.database import BibliographyData, parse_string
 
 from citing_support import (
     bib,
-    build_fixture,
     cff,
     cff_family,
     cff_people,
@@ -42,11 +41,10 @@ BIBER = shutil.which("biber")
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> RootBuild:
-    """The citing test root, built; it must build without a warning."""
-    build = build_fixture(tmp_path_factory.mktemp("citing") / "book")
-    assert build.warnings == ""
-    return build
+def book(citing_build: RootBuild) -> RootBuild:
+    """The citing test root, built once per session; it must build without a warning."""
+    assert citing_build.warnings == ""
+    return citing_build
 
 
 def bibtex_blocks(soup: BeautifulSoup) -> list[BibliographyData]:

