@@ -194,10 +194,6 @@ def docname_of(base: str, url: str) -> str:
     return (rel or "index.html").removesuffix(".html")
 
 
-def normalize(text: str) -> str:
-    return " ".join(text.split())
-
-
 def cyrillic_words_in_bib(bib: Path) -> list[tuple[str, str]]:
     """(word, key) for the Cyrillic words of refs.bib: titles first, the longest word first."""
     data = parse_file(str(bib), bib_format="bibtex")

@@ -8,7 +8,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import BibliographyData, Person, parse_file
 
-from conftest import Build, RootBuild, build_root, copy_root
+from support import Build, RootBuild, build_root, copy_root
 
 
 def build_fixture(dest: Path, base_url: str = "") -> RootBuild:
@@ -41,18 +41,18 @@ def bib(project: Path) -> BibliographyData:
     return parse_file(str(project / "refs.bib"), "bibtex")
 
 
-def plain(value: str) -> str:
+def unbraced(value: str) -> str:
     """A field without BibTeX braces (our refs.bib writes real UTF-8, no LaTeX escapes)."""
     return value.replace("{", "").replace("}", "")
 
 
 def family(person: Person) -> str:
     """The family name with its particle, as plain text ("van der Berg", "Петров")."""
-    return plain(" ".join(person.prelast_names + person.last_names))
+    return unbraced(" ".join(person.prelast_names + person.last_names))
 
 
 def given(person: Person) -> str:
-    return plain(" ".join(person.first_names + person.middle_names))
+    return unbraced(" ".join(person.first_names + person.middle_names))
 
 
 def is_organisation(person: Person) -> bool:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pybtex.database import parse_file
 
+from support import squeeze
+
 TOCTREE = re.compile(r"^```\{toctree\}[^\n]*\n(.*?)^```", re.M | re.S)
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
 BIBLIOGRAPHY = re.compile(r"^```\{bibliography\}", re.M)
@@ -35,11 +37,11 @@ class Page:
             block = self.source[match.start() : self.source.index("```", match.end())]
             if ":filter:" in block:  # a chapter's own list, not the whole bibliography (:all:)
                 headings = HEADING.findall(self.source[: match.start()])
-                return plain(headings[-1][1]) if headings else None
+                return markdown_text(headings[-1][1]) if headings else None
         return None
 
 
-def plain(markdown: str) -> str:
+def markdown_text(markdown: str) -> str:
     """Heading text without inline Markdown markup (emphasis, code, links)."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
     text = re.sub(r"\{[\w:-]+\}`([^`<]*)(?:<[^>]*>)?`", r"\1", text)
@@ -67,7 +69,7 @@ def read_page(book: Path, docname: str) -> Page:
     body = re.sub(r"\A---\n.*?\n---\n", "", source, flags=re.S)
     match = HEADING.search(body)
     assert match is not None, f"{docname}.md has no heading"
-    return Page(docname, plain(match.group(2)), source)
+    return Page(docname, markdown_text(match.group(2)), source)
 
 
 def pages_in_order(book: Path) -> list[Page]:
@@ -82,17 +84,6 @@ def pages_in_order(book: Path) -> list[Page]:
 
     walk("index")
     return found
-
-
-def normal(text: str) -> str:
-    """Text compared across renderers: typographic quotes and dashes folded, whitespace collapsed."""
-    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "‐": "-", "\u00ad": "", "\xa0": " "})
-    return " ".join(text.translate(table).split())
-
-
-def squeeze(text: str) -> str:
-    """Text with whitespace and hyphens removed, so a word hyphenated across lines still matches."""
-    return re.sub(r"[\s\-‐]", "", normal(text))
 
 
 def cyrillic_titles(bib: Path) -> list[str]:

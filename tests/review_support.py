@@ -6,16 +6,15 @@ import re
 from functools import cache
 from pathlib import Path
 
+from litreview.core import myst_roles
 from litreview.core.seeds import load_all
+from support import ROOT, collapse_spaces
 
-ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 REVIEW_PAGES = sorted((BOOK / "review").glob("*.md"))
 GLOSSARY = BOOK / "glossary.md"
 
-CITE_RE = re.compile(r"\{cite:(?:t|p|ct|cp|ts|ps|year|author)\}`([^`]+)`")
 QUOTE_RE = re.compile(r"“([^”]*)”")
-REF_RE = re.compile(r"\{ref\}`(?:[^`<]*<\s*)?([\w:-]+)\s*>?`")
 # A bracketed insertion in an article's text, such as seed 000's "[note: …]": not the author's running text.
 NOTE_RE = re.compile(r"\[note:[^\]]*\]")
 PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|coming soon|placeholder)\b", re.IGNORECASE)
@@ -30,25 +29,20 @@ NAMES = {
 }
 
 
-def normalise(text: str) -> str:
-    """Collapse runs of whitespace: the only normalisation quotations are allowed."""
-    return re.sub(r"\s+", " ", text).strip()
-
-
 @cache
 def seed_texts() -> dict[str, str]:
     """Each article's refs.bib key mapped to its raw seed text, whitespace-normalised."""
-    return {m.key: normalise(m.seed_path.read_text(encoding="utf-8")) for m in load_all(ROOT / "seeds")}
+    return {m.key: collapse_spaces(m.seed_path.read_text(encoding="utf-8")) for m in load_all(ROOT / "seeds")}
 
 
 def refs(text: str) -> set[str]:
     """Every label that a {ref} role in ``text`` points to."""
-    return {m.group(1) for m in REF_RE.finditer(text)}
+    return myst_roles.ref_targets(text)
 
 
 def cited_keys(text: str) -> set[str]:
     """Every refs.bib key cited with a {cite:…} role in ``text``."""
-    return {k.strip() for m in CITE_RE.finditer(text) for k in m.group(1).split(",")}
+    return set(myst_roles.cited_keys(text))
 
 
 DATA_DIRECTIVES = ("corpus-table",)  # bodies are data (YAML), rendered with citations by the directive

@@ -18,10 +18,10 @@ import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
-from conftest import ROOT, copy_project, sphinx_build
 from litreview.chapters.render import article_paragraphs
 from litreview.core import bib
 from litreview.core.seeds import load_seed_meta
+from support import ROOT, copy_project, sphinx_build
 
 SIXTH = Path(__file__).parent / "fixtures" / "sixth-seed"
 SEED = "005_sixth-article.txt"

@@ -15,14 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_root, copy_project, copy_root, sphinx_build
+from support import ROOT, build_root, copy_project, copy_root, line_of, sphinx_build
 
 SEED = "001_a99c662e468ee4e4"
-
-
-def line_of(path: Path, needle: str, occurrence: int = 0) -> int:
-    hits = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line]
-    return hits[occurrence]
 
 
 def chapters(project: Path) -> subprocess.CompletedProcess[str]:

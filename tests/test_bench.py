@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project
 from litreview.bench import run, synthbook
 from litreview.core.outputs import EDITIONS
 from litreview.speedups import bibcache, fastnav, fignumbers, gcfreeze
 from litreview.sphinxext import derived
+from support import ROOT, copy_project
 
 #: Every switch that makes a build faster without changing its output (speed-ups and the memo).
 SWITCHES = ("litreview_bibcache", "litreview_fastnav", "litreview_fignumbers", "litreview_gcfreeze",

@@ -2,8 +2,8 @@
 author-year citations in round brackets, titles as written (Cyrillic capitals kept), surname order
 with Ё filed as Е and "Élan" as E, and a chapter's Works cited in the order its article printed them.
 
-Test root: tests/roots/test-bibstyle (the real refs.bib and seeds/ are copied in); expectations come
-from refs.bib, tests/roots/test-bibstyle/cyrillic.bib and the seed metadata.
+Test root: tests/roots/test-bibstyle (its own frozen refs.bib; seeds/ copied in); expectations come
+from that refs.bib, its cyrillic.bib and the seed metadata.
 """
 
 from __future__ import annotations
@@ -14,22 +14,21 @@ import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import BibliographyData, Entry, Person, parse_file
 from pybtex.richtext import Text
 
-from conftest import build_root, copy_root
-from litreview.bibstyle.nodes import entry_date
 from litreview.bibstyle.sorting import PrintedSortingStyle, sort_text
+from litreview.bibstyle.template import entry_date
 from litreview.core.bib import year as entry_year
 from litreview.core.seeds import load_all
 from litreview.sphinxext.bibbinding import printed_rank
+from support import ROOT, build_root, copy_root
 
-ROOT = Path(__file__).resolve().parents[1]
-BIB = ROOT / "refs.bib"
+BIB = ROOT / "tests" / "roots" / "test-bibstyle" / "refs.bib"  # frozen: the live refs.bib may change
 CYRILLIC_BIB = ROOT / "tests" / "roots" / "test-bibstyle" / "cyrillic.bib"
 
 
@@ -46,7 +45,6 @@ class Book:
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
     src = copy_root("bibstyle", tmp_path_factory.mktemp("bibstyle") / "book")
-    shutil.copy(BIB, src / "refs.bib")
     shutil.copytree(ROOT / "seeds", src / "seeds")
     build = build_root(src)
     return Book(build.page("index.html"), build.page("printed.html"), build.page("references.html"),
@@ -58,19 +56,19 @@ def bib() -> BibliographyData:
     return parse_file(str(BIB), "bibtex")
 
 
-def plain(value: str) -> str:
+def latex_text(value: str) -> str:
     return Text.from_latex(value).render_as("text")
 
 
 def surname(person: Person) -> str:
-    return plain(" ".join(person.prelast_names + person.last_names))
+    return latex_text(" ".join(person.prelast_names + person.last_names))
 
 
 def cited_name(entry: Entry) -> str:
     """What an author-year citation should name: surnames, else the organisation."""
     persons = entry.persons.get("author") or entry.persons.get("editor")
     if not persons:
-        return plain(entry.fields["organization"])
+        return latex_text(entry.fields["organization"])
     if len(persons) == 1:
         return surname(persons[0])
     if len(persons) == 2:
@@ -151,7 +149,7 @@ def test_every_citation_links_to_its_stable_anchor_with_a_tooltip(book, bib):
             entry = bib.entries[key]
             assert cited_name(entry).split(" and ")[0].removesuffix(" et al.") in link["title"], key
             if "title" in entry.fields:
-                assert plain(entry.fields["title"]) in link["title"], key
+                assert latex_text(entry.fields["title"]) in link["title"], key
 
 
 # -- the reference list ----------------------------------------------------------------------------
@@ -162,19 +160,19 @@ def test_titles_and_remarks_are_printed_as_written_and_the_verification_apart(bo
         text = reference_text(book.references, key)
         for name in ("title", "note", "addendum"):
             if name in entry.fields:
-                assert " ".join(plain(entry.fields[name]).split()) in text, (key, name)
+                assert " ".join(latex_text(entry.fields[name]).split()) in text, (key, name)
         verification = book.references.select_one(f"div.citation#cite-{key} p.verification")
         if "annotation" in entry.fields:
-            assert " ".join(plain(entry.fields["annotation"]).split()) in verification.get_text(" "), key
+            assert " ".join(latex_text(entry.fields["annotation"]).split()) in verification.get_text(" "), key
             entry_text = book.references.select_one(f"div.citation#cite-{key} > p").get_text(" ")
-            assert plain(entry.fields["annotation"]) not in entry_text, key  # not part of the reference
+            assert latex_text(entry.fields["annotation"]) not in entry_text, key  # not part of the reference
 
 
 def test_each_entry_opens_with_what_its_citation_prints(book, bib):
     """Author–year: a reader finds "Stafeev (2002a)" by reading the list's entry heads."""
     for key, entry in bib.entries.items():
         head = " ".join(book.references.select_one(f"div.citation#cite-{key} > p").get_text(" ").split())
-        first = plain(" ".join(entry.persons.get("author", entry.persons.get("editor"))[0].last_names))
+        first = latex_text(" ".join(entry.persons.get("author", entry.persons.get("editor"))[0].last_names))
         assert head.startswith(first), (key, head[:60])
         letters = re.search(r"\((\d{4}|n\.d\.)([a-z]?)\)", head)
         assert letters and letters.group(1) == year(entry), (key, head[:80])
@@ -213,7 +211,6 @@ def test_an_edit_that_reorders_two_works_of_one_year_moves_their_letters(tmp_pat
     titles swaps their letters on the rebuild, in the list and in the citations."""
     src = copy_root("bibstyle", tmp_path / "book")
     refs = src / "refs.bib"
-    shutil.copy(BIB, refs)
     shutil.copytree(ROOT / "seeds", src / "seeds")
     before = build_root(src)
     groups: dict[tuple[str, str], list[str]] = {}
@@ -268,7 +265,9 @@ def test_references_are_filed_alphabetically_under_the_first_surname_or_organisa
         entry = bib.entries[key]
         persons = entry.persons.get("author") or entry.persons.get("editor")
         maker = (
-            surname(persons[0]) if persons else plain(entry.fields.get("organization", entry.fields["title"]))
+            surname(persons[0])
+            if persons
+            else latex_text(entry.fields.get("organization", entry.fields["title"]))
         )
         letters.append(base_letter(maker.removeprefix("The ")))
     assert letters == sorted(letters)
@@ -330,11 +329,16 @@ def test_year_and_date_are_read_from_either_field():
 
 
 def test_printed_rank_follows_the_seed_metadata():
-    metas = load_all(ROOT / "seeds")
-    rank = printed_rank(metas)
-    # a work two articles print (a new article citing one already in refs.bib) ranks where it is first printed
-    expected = list(dict.fromkeys(key for meta in metas for ref in meta.references for key in ref.keys))
-    assert sorted(rank, key=rank.get) == expected
+    """Seeds in order, each reference list as printed; a work two articles print (a new article citing
+    one already in refs.bib) ranks where it is first printed; a reference naming two works ranks both."""
+
+    def seed(*printed: tuple[str, ...]) -> SimpleNamespace:
+        return SimpleNamespace(references=[SimpleNamespace(keys=keys) for keys in printed])
+
+    first = seed(("zeta2001a",), ("alpha2002b", "mu2003c"))
+    second = seed(("mu2003c",), ("beta2004d",))
+    assert printed_rank([first, second]) == {"zeta2001a": 0, "alpha2002b": 1, "mu2003c": 2, "beta2004d": 3}
+    assert printed_rank([second, first]) == {"mu2003c": 0, "beta2004d": 1, "zeta2001a": 2, "alpha2002b": 3}
 
 
 def test_printed_sorting_puts_ranked_works_first_and_keeps_citation_order_for_the_rest():

@@ -28,13 +28,12 @@ from browser_support import (
     cyrillic_words_in_bib,
     docname_of,
     english_word,
-    normalize,
     page_url,
     serve,
 )
-from conftest import ROOT, Build, build_root, copy_root, sphinx_build
-from editions_support import edition_problems, squeeze
+from editions_support import edition_problems
 from litreview.core.outputs import EDITIONS
+from support import ROOT, Build, build_root, collapse_spaces, copy_root, sphinx_build, squeeze
 
 FIXTURE_ROOT = ROOT / "tests" / "roots" / "test-citepopover"
 FRI_CHAPTER = "articles/fri-learning-for-freedom"
@@ -170,7 +169,7 @@ def pages_with_citations(book: Book) -> list[str]:
 
 
 def heading_text(locator: Locator) -> str:
-    return normalize(locator.evaluate(HEADING_TEXT_JS))
+    return collapse_spaces(locator.evaluate(HEADING_TEXT_JS))
 
 
 def reveal(page: Page, link: Locator) -> None:
@@ -211,7 +210,7 @@ def search(page: Page, site: str, term: str) -> list[str]:
 def popover_text(soup: BeautifulSoup, href: str, title: str) -> str:
     """What a citation's popover shows: the formatted reference the page carries, else the title."""
     template = soup.find("template", id=f"citepop-tpl-{href.partition('#')[2]}")
-    return normalize(template.get_text() if template is not None else title)
+    return collapse_spaces(template.get_text() if template is not None else title)
 
 
 def internal(href: str) -> bool:
@@ -235,7 +234,7 @@ def test_sidebar_reaches_every_page_and_back(page: Page, site: str, book: Book, 
         assert link.count() == 1, f"the sidebar has no single link to {docname}"
         reveal(page, link)
         expect(link).to_be_visible()
-        label = normalize(link.inner_text())
+        label = collapse_spaces(link.inner_text())
         link.click()
         page.wait_for_url(page_url(site, docname))
         assert heading_text(page.locator("article h1").first) == label
@@ -253,7 +252,7 @@ def test_sidebar_reaches_every_page_and_back(page: Page, site: str, book: Book, 
 @pytest.mark.slow
 def test_search_finds_an_english_term(page: Page, site: str, book: Book) -> None:
     target = chapters_first(book)[0]
-    term = english_word(normalize(book.article(target).find("h1").get_text()).removesuffix("#"))
+    term = english_word(collapse_spaces(book.article(target).find("h1").get_text()).removesuffix("#"))
     found = search(page, site, term)
     assert target in found, f"searching {term!r} did not find {target}: {found}"
 
@@ -380,7 +379,7 @@ def test_fri_footnotes_and_their_back_links(page: Page, site: str, book: Book) -
     for i in range(refs.count()):
         ref = refs.nth(i)
         ref_id, href = ref.get_attribute("id"), ref.get_attribute("href")
-        number = normalize(ref.inner_text()).strip("[]")
+        number = collapse_spaces(ref.inner_text()).strip("[]")
         ref.click()
         page.wait_for_url(re.compile(re.escape(href) + "$"))
         note = page.locator(f"[id='{href.lstrip('#')}']")
@@ -713,7 +712,7 @@ def test_cyrillic_runs_get_lang_ru_and_code_blocks_stay_untouched(fixture_book: 
     assert pre.get_text().strip() == code_line and not pre.find(attrs={"lang": True}), "code is kept whole"
     assert pre.find_parent(attrs={"lang": True})["lang"] == "ru", "a Cyrillic code block is marked as a whole"
     quoted = re.search(r"«[^»]+»", source).group()
-    assert quoted in normalize(body.get_text()), "wrapping must not change the text"
+    assert quoted in collapse_spaces(body.get_text()), "wrapping must not change the text"
     marked = re.search(r"\[([^\]]+)\]\{\.language-ru\}", source).group(1)
     assert len(body.find_all("span", lang="ru", string=marked)) == 1
 
@@ -806,7 +805,7 @@ def entry_text(book: Book, fragment: str) -> str:
             entry = BeautifulSoup(str(book.article(holders[0]).find(id=fragment)), "html.parser")
             for extra in entry.select(".cited-in, .Z3988, .citedin, [class*='cited-in']"):
                 extra.decompose()
-            return normalize(entry.get_text(" "))
+            return collapse_spaces(entry.get_text(" "))
     raise AssertionError(f"no page holds the entry {fragment}")
 
 
@@ -836,7 +835,7 @@ def test_the_popover_shows_the_formatted_reference_with_its_link(page: Page, sit
             expect(outside).to_have_attribute(
                 "href", template.find("a", href=re.compile("^https?://"))["href"]
             )
-            words = normalize(tip.inner_text())
+            words = collapse_spaces(tip.inner_text())
             assert words in entry_text(book, fragment) or entry_text(book, fragment).startswith(words[:60])
             tried += 1
             break

@@ -11,12 +11,12 @@ import re
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import ROOT, Build
 from litreview.chapters.prepare import DUPLICATE, prepare
 from litreview.chapters.render import article_paragraphs
 from litreview.core import bib
 from litreview.core.order import reading_order
 from litreview.core.seeds import SeedMeta, load_all, load_seed_meta
+from support import ROOT, Build
 
 METAS = load_all(ROOT / "seeds")
 

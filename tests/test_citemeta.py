@@ -25,22 +25,21 @@ from citing_support import (
     metas,
     og,
     page,
-    plain,
+    unbraced,
 )
-from conftest import ROOT, Build, RootBuild
 from litreview.core.bib import issued
 from litreview.core.seeds import load_all
+from support import ROOT, Build, RootBuild
 
 BASE = "https://books.example.org/citing/"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture(scope="module")
-def plain_build(tmp_path_factory: pytest.TempPathFactory) -> RootBuild:
-    """The citing test root built with no public base URL."""
-    build = build_fixture(tmp_path_factory.mktemp("citemeta") / "book")
-    assert build.warnings == ""
-    return build
+def plain_build(citing_build: RootBuild) -> RootBuild:
+    """The citing test root built with no public base URL (once per session)."""
+    assert citing_build.warnings == ""
+    return citing_build
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +83,7 @@ def assert_describes_the_original(soup: BeautifulSoup, project: Path, key: str) 
             if is_organisation(person)
             else text == f"{family(person)}, {given(person)}"
         )
-    assert metas(soup, "citation_title") == [plain(entry.fields["title"])]
+    assert metas(soup, "citation_title") == [unbraced(entry.fields["title"])]
     assert metas(soup, "citation_inbook_title") == []
     editors = {cff_family(e) for e in cff_people(project, "editors")}
     assert not any(e in a for e in editors for a in shown)

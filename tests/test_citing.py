@@ -19,7 +19,6 @@ from pybtex.database import BibliographyData, parse_string
 
 from citing_support import (
     bib,
-    build_fixture,
     cff,
     cff_family,
     cff_people,
@@ -27,26 +26,25 @@ from citing_support import (
     given,
     is_organisation,
     page,
-    plain,
     project_of,
+    unbraced,
 )
-from conftest import ROOT, Build, RootBuild, build_root, copy_root
 from litreview.core import dates
 from litreview.core.bib import issued
 from litreview.core.bib import scan as scan_bib
 from litreview.core.csl import csl_json
 from litreview.core.errors import CitingError
 from litreview.core.seeds import load_all
+from support import ROOT, Build, RootBuild, build_root, copy_root
 
 BIBER = shutil.which("biber")
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> RootBuild:
-    """The citing test root, built; it must build without a warning."""
-    build = build_fixture(tmp_path_factory.mktemp("citing") / "book")
-    assert build.warnings == ""
-    return build
+def book(citing_build: RootBuild) -> RootBuild:
+    """The citing test root, built once per session; it must build without a warning."""
+    assert citing_build.warnings == ""
+    return citing_build
 
 
 def bibtex_blocks(soup: BeautifulSoup) -> list[BibliographyData]:
@@ -60,7 +58,7 @@ def bibtex_blocks(soup: BeautifulSoup) -> list[BibliographyData]:
 
 def assert_book_entry_matches_cff(entry, project: Path) -> None:
     data = cff(project)
-    assert plain(entry.fields["title"]).replace("\\&", "&") == data["title"]
+    assert unbraced(entry.fields["title"]).replace("\\&", "&") == data["title"]
     released = str(data["date-released"])
     assert entry.fields["date"] == released
     assert entry.fields["year"] == released[:4]
@@ -86,8 +84,8 @@ def test_how_to_cite_gives_each_review_chapter_in_the_book(book: RootBuild) -> N
     review_pages = sorted((book.outdir / "review").glob("*.html"))
     assert len(chapters) == len(review_pages) >= 1
     title = page(book, "review/overview.html").find("h1").get_text().strip("#¶ \n")
-    assert plain(chapters[0].fields["title"]) == title
-    assert plain(chapters[0].fields["booktitle"]).replace("\\&", "&") == cff(project_of(book))["title"]
+    assert unbraced(chapters[0].fields["title"]) == title
+    assert unbraced(chapters[0].fields["booktitle"]).replace("\\&", "&") == cff(project_of(book))["title"]
 
 
 def test_how_to_cite_gives_each_article_as_its_original_entry(book: RootBuild) -> None:
@@ -104,7 +102,9 @@ def test_cite_original_in_a_chapter_shows_the_formatted_entry(book: RootBuild) -
     soup = page(book, "articles/writer-essay.html")
     box = soup.select_one(".how-to-cite")
     entry = bib(project_of(book)).entries["writer2021essay"]
-    assert plain(entry.fields["title"]).lower() in box.select_one(".how-to-cite-reference").get_text().lower()
+    assert (
+        unbraced(entry.fields["title"]).lower() in box.select_one(".how-to-cite-reference").get_text().lower()
+    )
     assert list(bibtex_blocks(soup)[0].entries) == ["writer2021essay"]
 
 
@@ -173,7 +173,7 @@ def assert_coins_match_bib(soup: BeautifulSoup, project: Path) -> None:
         assert kev["ctx_ver"] == ["Z39.88-2004"]
         titles = kev.get("rft.atitle", []) + kev.get("rft.btitle", [])[:1] + kev.get("rft.title", [])
         if "title" in entry.fields:
-            assert titles[0] == plain(entry.fields["title"]), key
+            assert titles[0] == unbraced(entry.fields["title"]), key
         people = kev.get("rft.au", []) + kev.get("rft.aucorp", []) + kev.get("rft.creator", [])
         expected = [
             family(p) if is_organisation(p) else f"{family(p)}, {given(p)}"
@@ -221,7 +221,7 @@ def assert_downloads(build: Build | RootBuild, project: Path) -> None:
         ]
         assert shown == expected, item["id"]
         if "title" in entry.fields:
-            assert item["title"] == plain(entry.fields["title"])
+            assert item["title"] == unbraced(entry.fields["title"])
         known = issued(entry)
         if known:
             assert item["issued"]["date-parts"] == [d.parts for d in known], item["id"]

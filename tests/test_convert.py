@@ -14,12 +14,12 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, copy_chapter_inputs, sphinx_build
 from litreview.chapters.cli import generate
 from litreview.chapters.escape import escape
 from litreview.chapters.prepare import prepare
 from litreview.chapters.render import article_paragraphs
 from litreview.core.seeds import load_all, load_seed_meta, read_seed_lines
+from support import ROOT, copy_chapter_inputs, sphinx_build
 
 ESCAPING_ROOT = Path(__file__).parent / "roots" / "test-seed-escaping"
 

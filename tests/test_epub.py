@@ -13,11 +13,11 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from browser_support import TOO_WIDE_JS
-from conftest import Build
-from editions_support import edition_problems, normal, pages_in_order, squeeze
+from editions_support import edition_problems, pages_in_order
 from litreview.core.book import load_book
 from litreview.core.outputs import FILE_STEM
 from litreview.sphinxext.epub import epub_safe_svg
+from support import Build, fold_typography, squeeze
 
 DC = "http://purl.org/dc/elements/1.1/"
 OPF = "http://www.idpf.org/2007/opf"
@@ -69,7 +69,7 @@ def test_epub_holds_every_chapter_in_reading_order(epub_build: Build, project_co
     with zipfile.ZipFile(epub) as z:
         for page, href in zip(pages, hrefs, strict=True):
             heading = BeautifulSoup(z.read(href), "html.parser").find("h1")
-            assert normal(page.title) in normal(heading.get_text()), href
+            assert fold_typography(page.title) in fold_typography(heading.get_text()), href
 
 
 def nav_targets(epub: Path) -> tuple[list[str], list[str]]:

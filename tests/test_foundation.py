@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, Build, xdist_scope
 from litreview.core.book import load_book
+from support import ROOT, Build, xdist_scope
 
 
 def sha256(path: Path) -> str:

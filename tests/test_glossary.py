@@ -9,7 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from litreview.core.seeds import load_all
-from review_support import BOOK, GLOSSARY, ROOT, cited_keys, seed_texts
+from review_support import BOOK, GLOSSARY, cited_keys, seed_texts
+from support import ROOT
 
 ARTICLE_KEYS = {m.key for m in load_all(ROOT / "seeds")}
 

@@ -11,9 +11,9 @@ import pytest
 from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
 
-from conftest import ROOT
 from litreview.bench import synthbook
 from litreview.core import bib, latex
+from support import ROOT
 
 #: Characters whose combinations the fast path must judge right: TeX's ligatures and quotes are
 #: made of them, and white space is collapsed by the decoder.
@@ -71,12 +71,12 @@ def decoder(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Callable[[str],
 
 def test_the_fast_path_engages(decoder: tuple[list[str], Callable[[str], Text]]) -> None:
     calls, _ = decoder
-    latex.plain.cache_clear()
-    assert latex.plain("Цифровая экономика: a survey, 2019") == "Цифровая экономика: a survey, 2019"
+    latex.latex_to_text.cache_clear()
+    assert latex.latex_to_text("Цифровая экономика: a survey, 2019") == "Цифровая экономика: a survey, 2019"
     assert calls == []  # nothing to decode: the decoder is not called
-    assert latex.plain("pp. 1--30, {\\&} more") == "pp. 1–30, & more"
+    assert latex.latex_to_text("pp. 1--30, {\\&} more") == "pp. 1–30, & more"
     assert calls == ["pp. 1--30, {\\&} more"]
-    latex.plain.cache_clear()
+    latex.latex_to_text.cache_clear()
 
 
 def test_the_bibliography_style_formats_every_entry_as_with_the_decoder_alone(

@@ -21,10 +21,9 @@ import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import parse_file
 
-from conftest import ROOTS, build_root
 from litreview.tools import linkcheck
+from support import ROOT, ROOTS, build_root
 
-ROOT = Path(__file__).resolve().parents[1]
 CONF = runpy.run_path(str(ROOT / "conf.py"))  # the project's real settings, as Sphinx reads them
 FIXTURE_ORIGIN = "http://linkcheck.test"  # rewritten to the live server by the fixture books' conf.py
 HANG_GUARD = 300  # seconds: only stops a hung test run; no test asserts a duration

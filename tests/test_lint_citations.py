@@ -12,18 +12,10 @@ from pathlib import Path
 import pytest
 
 from litreview.tools import citations as lc
+from support import ROOT, line_of
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "citations"
 LINE_FORMAT = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+): (?P<code>[CEN]\d{3}) (?P<message>.+)$")
-
-
-def line_of(path: Path, needle: str) -> int:
-    """1-based line of the first line of ``path`` containing ``needle``."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
 
 
 def found(rule: lc.Rule, case: str) -> list[tuple[str, int, str]]:

@@ -15,22 +15,21 @@ import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
-from conftest import ROOT, Build
-from litreview.core import bib
+from litreview.core import bib, myst_roles
 from litreview.core.errors import SeedMetaError
 from litreview.core.order import article_keys, reading_order
 from litreview.core.seeds import SeedMeta, load_all, load_seed_meta
+from support import ROOT, Build
 
 METAS = load_all(ROOT / "seeds")
 ORDER = article_keys(METAS, bib.parse(ROOT / "refs.bib"))
 SLUG_KEY = {f"articles/{m.slug}": m.key for m in METAS}
-CITE = re.compile(r"\{cite:[tp]\}`([^`]+)`")
 
 
 def test_the_order_is_the_one_the_review_states() -> None:
     method = (ROOT / "book" / "review" / "method.md").read_text(encoding="utf-8")
     rule = next(line for line in method.splitlines() if line.startswith("Wherever the review orders"))
-    stated = list(dict.fromkeys(k for group in CITE.findall(rule) for k in group.split(",")))
+    stated = list(dict.fromkeys(myst_roles.cited_keys(rule, frozenset({"cite:t", "cite:p"}))))
     assert len(stated) >= 2
     # An article added since the review was written is not in its sentence yet (the review is an
     # editorial step, reminded of by N002); those it names come in the computed order.

@@ -20,9 +20,9 @@ import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import Entry
 
-from conftest import ROOT, Build
 from litreview.core import bib
-from litreview.core.latex import plain
+from litreview.core.latex import latex_to_text
+from support import ROOT, Build
 
 pytestmark = pytest.mark.slow
 
@@ -237,7 +237,7 @@ def test_titles_print_as_written_apart_from_case(biblatex_paper: Paper, refs) ->
     printed = re.sub(r"[\s\-‐]+", "", biblatex_paper.references).casefold()
     for key, entry in refs.items():
         if "title" in entry.fields:
-            title = re.sub(r"[\s\-‐]+", "", plain(entry.fields["title"])).casefold()
+            title = re.sub(r"[\s\-‐]+", "", latex_to_text(entry.fields["title"])).casefold()
             assert title[:40] in printed, key
 
 

@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 from pybtex.database import parse_string
 
-from conftest import ROOT, copy_chapter_inputs
 from litreview.chapters.cli import generate
 from litreview.chapters.prepare import prepare
 from litreview.chapters.scaffold import dump_toml
 from litreview.core.seeds import SeedMeta, load_seed_meta, read_seed_lines
+from support import ROOT, copy_chapter_inputs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SIXTH = FIXTURES / "sixth-seed" / "005_sixth-article.txt"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from litreview.core.errors import SystemPackagesError
 from litreview.tools import sysdeps
+from support import ROOT
 
 
 def test_project_list_parses_and_names_each_package_once() -> None:

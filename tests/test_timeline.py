@@ -20,14 +20,14 @@ import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import parse_file
 
-from conftest import build_root, copy_root
 from litreview.core import bib
 from litreview.core.errors import TimelineError
 from litreview.core.seeds import load_all
 from litreview.review import timeline
 from litreview.review import timeline_figure as figure
 from litreview.sphinxext.timeline import short_names
-from review_support import BOOK, QUOTE_RE, ROOT, normalise, seed_texts
+from review_support import BOOK, QUOTE_RE, seed_texts
+from support import ROOT, build_root, collapse_spaces, copy_root
 
 DATA = BOOK / "review" / "timeline.yaml"
 ARTICLE_KEYS = {m.key for m in load_all(ROOT / "seeds")}
@@ -51,7 +51,7 @@ def test_event_is_dated_by_the_words_of_an_article_that_mentions_it(event: timel
     assert event.dated_by in event.mentioned_by
     text = seeds[event.dated_by]
     for words in event.evidence:
-        assert normalise(words) in text, (
+        assert collapse_spaces(words) in text, (
             f"timeline.yaml:{event.line}: not verbatim in {event.dated_by}: {words}"
         )
     evidence = " ".join(event.evidence)
@@ -64,7 +64,7 @@ def test_event_is_dated_by_the_words_of_an_article_that_mentions_it(event: timel
 def test_quoted_words_in_labels_and_notes_are_the_articles(event: timeline.Event) -> None:
     seeds = seed_texts()
     for quote in QUOTE_RE.findall(f"{event.label} {event.note}"):
-        assert any(normalise(quote) in seeds[k] for k in event.mentioned_by), (
+        assert any(collapse_spaces(quote) in seeds[k] for k in event.mentioned_by), (
             f"timeline.yaml:{event.line}: {quote}"
         )
 
@@ -112,7 +112,7 @@ def evidence_problems(raw: dict[str, Any], seeds: dict[str, str]) -> list[str]:
         problems += [
             f"{raw['label']}: not verbatim in {key}: {w}"
             for w in words
-            if normalise(str(w)) not in seeds.get(key, "")
+            if collapse_spaces(str(w)) not in seeds.get(key, "")
         ]
     return problems
 
@@ -163,7 +163,7 @@ def test_the_table_and_figure_use_the_same_words_as_the_data() -> None:
         assert set(event.words) == set(event.mentioned_by) == set(raw["mentioned_by"])
         assert event.words[event.dated_by][: len(event.evidence)] == event.evidence
         for key, words in event.words.items():
-            assert all(normalise(w) in seeds[key] for w in words)
+            assert all(collapse_spaces(w) in seeds[key] for w in words)
 
 
 def test_the_evidence_checks_can_fail() -> None:
@@ -331,4 +331,6 @@ def test_bad_data_is_a_warning_with_its_location(tmp_path: Path) -> None:
         data.read_text(encoding="utf-8").replace("kind: measure", "kind: rumour"), encoding="utf-8"
     )
     build = build_root(project)
-    assert re.search(r"timeline\.yaml:\d+: WARNING: kind 'rumour'", build.warnings), build.warnings
+    assert re.search(
+        r"timeline\.yaml:\d+: WARNING: kind 'rumour'.*\[litreview\.timeline\]", build.warnings
+    ), build.warnings

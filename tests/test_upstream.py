@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, locked
+from support import ROOT, locked
 
 PLUGIN_DIR = ROOT / "tests" / "upstream"
 #: Files that differ between two runs of the same suite whatever the speed-ups do: Sphinx's pickles

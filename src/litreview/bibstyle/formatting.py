@@ -29,8 +29,8 @@ from pybtex.style.template import (
     words,
 )
 
-from litreview.bibstyle.nodes import extra_date, fuller_date, optional_field, urldate
-from litreview.bibstyle.nodes import field as bibfield
+from litreview.bibstyle.template import field as bibfield
+from litreview.bibstyle.template import fuller_date, optional_field, urldate, year_or_nd
 from litreview.core import bib
 from litreview.core.names import prose_list
 
@@ -81,7 +81,7 @@ def editors_in(children, data):
 
 def head(role: str = "author") -> Node:
     """The entry's head: its makers and the year in brackets, "Rogers, Everett M. (2003)."."""
-    return sentence[join(sep=" ")[makers(role=role), join["(", extra_date, ")"]]]
+    return sentence[join(sep=" ")[makers(role=role), join["(", year_or_nd, ")"]]]
 
 
 class Style(BaseStyle):
@@ -94,9 +94,8 @@ class Style(BaseStyle):
     # -- pieces --------------------------------------------------------------------------------
 
     def format_head(self, e: Entry) -> Node:
-        if e.persons.get("author") or not e.persons.get("editor"):
-            return head("author")
-        return head("editor")
+        role = bib.maker_field(e)
+        return head(role if role in bib.MAKER_ROLES else "author")
 
     def format_title(self, e: Entry, which_field: str = "title", italic: bool = False) -> Node:
         """The title as written (no sentence-casing: "России" keeps its capital); nothing if none."""

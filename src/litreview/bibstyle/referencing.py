@@ -22,9 +22,9 @@ from sphinxcontrib.bibtex.style.referencing.extra_year import ExtraYearReference
 from sphinxcontrib.bibtex.style.template import join2, post_text, pre_text, reference
 from sphinxcontrib.bibtex.style.template import names as cite_names
 
-from litreview.bibstyle.nodes import field as bibfield
-from litreview.bibstyle.nodes import year_or_nd
-from litreview.core.bib import CORPORATE_FIELDS
+from litreview.bibstyle.template import field as bibfield
+from litreview.bibstyle.template import year_or_nd
+from litreview.core import bib
 
 
 @node
@@ -32,14 +32,13 @@ def author_or_maker(children, data, **kwargs):
     """Citation name: authors, else editors, else organization/institution, else the title."""
     assert not children
     entry = data["entry"]
-    for role in ("author", "editor"):
-        if entry.persons.get(role):
-            return cite_names(role, **kwargs).format_data(data)
-    for name in CORPORATE_FIELDS:
-        if entry.fields.get(name):
-            return bibfield(name).format_data(data)
-    if entry.fields.get("title"):
+    found = bib.maker_field(entry, ("title",))
+    if found in bib.MAKER_ROLES:
+        return cite_names(found, **kwargs).format_data(data)
+    if found == "title":
         return tag("em")[bibfield("title")].format_data(data)
+    if found:
+        return bibfield(found).format_data(data)
     return Text(entry.key)
 
 

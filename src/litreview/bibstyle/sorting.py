@@ -1,22 +1,19 @@
-"""Sorting and labels (pybtex plugins ``litreview`` and ``litreview_printed``): by surname with
-Cyrillic kept whole and Ё as Е, or in the order an article printed its references.
+"""Sorting (pybtex plugins ``pybtex.style.sorting`` ``litreview`` and ``litreview_printed``): by
+surname with Cyrillic kept whole and Ё as Е, or in the order an article printed its references.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from pybtex.database import Entry, Person
-from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
 
-from litreview.bibstyle.nodes import cited_year
 from litreview.core import bib
-from litreview.core.latex import plain
-from litreview.core.names import short_list
+from litreview.core.latex import latex_to_text
 
 
 def _is_cyrillic(char: str) -> bool:
@@ -27,7 +24,7 @@ def sort_text(value: str) -> str:
     """Collation text: LaTeX decoded, Ё as Е, Latin diacritics dropped ("Élan" -> "elan"),
     Cyrillic letters kept whole (Й stays after И), punctuation dropped, casefolded.
     """
-    text = plain(value).replace("ё", "е").replace("Ё", "Е")
+    text = latex_to_text(value).replace("ё", "е").replace("Ё", "Е")
     kept: list[str] = []
     for char in unicodedata.normalize("NFD", text):
         if unicodedata.combining(char):
@@ -43,14 +40,12 @@ def _surname(person: Person) -> str:
 
 
 def maker(entry: Entry) -> tuple[list[Person], str]:
-    """Who the entry is by: its authors, else its editors, else a corporate or title text."""
-    for role in ("author", "editor"):
-        if entry.persons.get(role):
-            return list(entry.persons[role]), ""
-    for name in (*bib.CORPORATE_FIELDS, "title", "howpublished"):
-        if entry.fields.get(name):
-            return [], entry.fields[name]
-    return [], entry.key
+    """Who the entry is by (:func:`litreview.core.bib.maker_field`): its people, else a corporate
+    or title text, else the key."""
+    found = bib.maker_field(entry, ("title", "howpublished"))
+    if found in bib.MAKER_ROLES:
+        return list(entry.persons[found]), ""
+    return [], entry.fields[found] if found else entry.key
 
 
 class SortingStyle(BaseSortingStyle):
@@ -64,7 +59,7 @@ class SortingStyle(BaseSortingStyle):
                 for p in persons
             )
         else:
-            name_key = sort_text(re.sub(r"^(The|A|An)\s+", "", plain(text)))
+            name_key = sort_text(re.sub(r"^(The|A|An)\s+", "", latex_to_text(text)))
         return (name_key, bib.year(entry) or "", sort_text(entry.fields.get("title", "")))
 
 
@@ -81,25 +76,3 @@ class PrintedSortingStyle(BaseSortingStyle):
             enumerate(entries), key=lambda pair: (self.printed_rank.get(pair[1].key, unranked), pair[0])
         )
         return [entry for _, entry in ranked]
-
-
-def _letters(value: str) -> str:
-    """The letters and digits of a name, any script ("Gel’man" -> "Gelman", "Гельман" kept)."""
-    return "".join(char for char in unicodedata.normalize("NFC", plain(value)) if char.isalnum())
-
-
-class LabelStyle(BaseLabelStyle):
-    """Author–year labels ("Rogers 2003", "Borsi and Metiu 2015", "Stafeev 2002a", "World Bank n.d."):
-    what the citations print, so a label (where a builder shows one) matches the text."""
-
-    def format_labels(self, sorted_entries: Iterable[Entry]) -> Iterator[str]:
-        for entry in sorted_entries:
-            yield f"{cited_name(entry)} {cited_year(entry)}"
-
-
-def cited_name(entry: Entry) -> str:
-    """The makers as a citation names them: "Rogers", "Borsi and Metiu", "Zhironkin et al."."""
-    surnames = [n.surname for n in bib.makers(entry)]
-    if not surnames:
-        return plain(entry.fields.get("title", entry.key))
-    return short_list(surnames, "and")

@@ -21,17 +21,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pybtex.database import BibliographyData, BibliographyDataError, Entry
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database import BibliographyData, BibliographyDataError, Entry, Person
 from pybtex.database import parse_string as pybtex_parse_string
 from pybtex.scanner import PybtexError
 
 from litreview.core import dates
 from litreview.core.errors import BibError
-from litreview.core.latex import plain
-from litreview.core.names import Name
+from litreview.core.latex import latex_to_text
+from litreview.core.names import Name, short_list
 
 #: Fields that name a work's maker when it has no author or editor, in order of preference.
 CORPORATE_FIELDS = ("organization", "institution")
+#: The roles whose people a work is by, in order of preference.
+MAKER_ROLES = ("author", "editor")
 #: Fields whose value is not text to decode (addresses, identifiers, dates).
 RAW_FIELDS = frozenset({"url", "doi", "urldate", "date", "eprint", "isbn", "issn", "file"})
 
@@ -232,7 +235,7 @@ def field_text(entry: Entry, *names: str) -> str:
     for name in names:
         value = entry.fields.get(name)
         if value:
-            return str(value).strip() if name in RAW_FIELDS else plain(str(value))
+            return str(value).strip() if name in RAW_FIELDS else latex_to_text(str(value))
     return ""
 
 
@@ -253,13 +256,45 @@ def et_al(entry: Entry, role: str) -> bool:
     return bool(names) and str(names[-1]) == "others"
 
 
+def maker_field(entry: Entry, fallbacks: tuple[str, ...] = ()) -> str | None:
+    """Where the entry names who the work is by: a role of :data:`MAKER_ROLES` that has people, else
+    the first of :data:`CORPORATE_FIELDS` and then ``fallbacks`` (e.g. ``("title",)``) it has; None
+    when it has none of them. Every "who is it by" in the book starts here."""
+    for role in MAKER_ROLES:
+        if entry.persons.get(role):
+            return role
+    for name in (*CORPORATE_FIELDS, *fallbacks):
+        if entry.fields.get(name):
+            return name
+    return None
+
+
 def makers(entry: Entry) -> tuple[Name, ...]:
     """Who a work is by: its authors, else its editors, else a corporate name (organization…)."""
-    for role in ("author", "editor"):
-        if entry.persons.get(role):
-            return people(entry, role)
-    corporate = field_text(entry, *CORPORATE_FIELDS)
-    return (Name(literal=corporate),) if corporate else ()
+    found = maker_field(entry)
+    if found in MAKER_ROLES:
+        return people(entry, found)
+    return (Name(literal=field_text(entry, found)),) if found else ()
+
+
+def cited_name(entry: Entry, conjunction: str = "and") -> str:
+    """The makers as a citation names them: "Rogers", "Borsi and Metiu", "Zhironkin et al."; the
+    title when no one is named, else the key."""
+    surnames = [n.surname for n in makers(entry)]
+    if not surnames:
+        return latex_to_text(str(entry.fields.get("title", entry.key)))
+    return short_list(surnames, conjunction)
+
+
+def from_fields(key: str, type_: str, fields: Mapping[str, str]) -> Entry:
+    """A pybtex ``Entry`` from fields as a file writes them (e.g. :func:`scan`'s): the people of
+    :data:`MAKER_ROLES` split and parsed by pybtex, as when it reads the file itself."""
+    entry = Entry(type_, fields={k: v for k, v in fields.items() if k not in MAKER_ROLES})
+    entry.key = key
+    for role in MAKER_ROLES:
+        for name in split_name_list(fields.get(role, "")):
+            entry.add_person(Person(name), role)
+    return entry
 
 
 def issued(entry: Entry) -> list[dates.PartialDate]:
@@ -270,7 +305,7 @@ def issued(entry: Entry) -> list[dates.PartialDate]:
     value = raw_field(entry, "date")
     if value:
         return dates.parse_edtf(value)
-    found = dates.from_year_month(raw_field(entry, "year"), plain(raw_field(entry, "month")))
+    found = dates.from_year_month(raw_field(entry, "year"), latex_to_text(raw_field(entry, "month")))
     return [found] if found else []
 
 

@@ -1,7 +1,7 @@
 """LaTeX → plain text: the one place a BibTeX field's markup is decoded.
 
 refs.bib holds UTF-8 by policy (the citations lint forbids LaTeX escapes, rule C009), so most
-fields have nothing to decode; :func:`plain` returns those unchanged without calling the decoder,
+fields have nothing to decode; :func:`latex_to_text` returns those unchanged without calling the decoder,
 which is the costliest step of formatting a large bibliography, and :func:`rich` gives them to the
 bibliography style as rich text the same way.
 """
@@ -30,7 +30,7 @@ def needs_decoding(value: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
-def plain(value: str) -> str:
+def latex_to_text(value: str) -> str:
     """A field's text without LaTeX markup: braces dropped, ``--`` → "–", ``\\&`` → "&"."""
     if not needs_decoding(value):
         return value

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from litreview.core.latex import plain
+from litreview.core.latex import latex_to_text
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,12 @@ class Name:
         last = person.last_names
         alone = len(last) == 1 and not (person.first_names or person.middle_names or person.prelast_names)
         if alone and last[0].startswith("{") and last[0].endswith("}"):
-            return cls(literal=plain(last[0]))
+            return cls(literal=latex_to_text(last[0]))
         return cls(
-            family=plain(" ".join(last)),
-            given=plain(" ".join(person.first_names + person.middle_names)),
-            particle=plain(" ".join(person.prelast_names)),
-            suffix=plain(" ".join(person.lineage_names)),
+            family=latex_to_text(" ".join(last)),
+            given=latex_to_text(" ".join(person.first_names + person.middle_names)),
+            particle=latex_to_text(" ".join(person.prelast_names)),
+            suffix=latex_to_text(" ".join(person.lineage_names)),
         )
 
     @classmethod

@@ -16,8 +16,8 @@ from typing import Any
 import pybtex.plugin
 from sphinx.application import Sphinx
 
-from litreview.bibstyle.nodes import extradates, set_extradates
 from litreview.bibstyle.sorting import PrintedSortingStyle, SortingStyle
+from litreview.bibstyle.template import extradates, set_extradates
 from litreview.core.seeds import SeedMeta
 from litreview.sphinxext import bookdata, derived
 

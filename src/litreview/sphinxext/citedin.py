@@ -8,6 +8,7 @@ read from the bibtex domain's own record of citations; and a COinS span (Z39.88-
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from sphinxcontrib.bibtex.domain import get_docnames
 
 from litreview.core.bib import field_text
 from litreview.core.coins import coins
-from litreview.sphinxext import bookdata, derived
+from litreview.sphinxext import bibtex_refs, bookdata, derived
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def _citing_index(env: BuildEnvironment) -> dict[str, list[str]]:
 
 def cited_in_inputs(env: BuildEnvironment) -> tuple:
     """What the "cited in" lists read from other pages: reading order, citations, titles, anchors."""
-    refs = env.domains["cite"].citation_refs  # type: ignore[attr-defined]
+    refs = bibtex_refs.citation_refs(env)
     citing = sorted({ref.docname for ref in refs})
     return (
         tuple(get_docnames(env)),
@@ -131,7 +132,7 @@ class CitedIn(SphinxPostTransform):
                 node += self.cited_in(citation.key, pages)
             kev = derived.memo(self.env, "coins", derived.entry_inputs(self.env, citation.entry),
                                lambda c=citation: coins(c.entry))  # fmt: skip
-            span = f'<span class="Z3988" title="{_attr(kev)}"></span>'
+            span = f'<span class="Z3988" title="{html.escape(kev)}"></span>'
             node += nodes.raw("", span, format="html")
 
     def cited_in(self, key: str, pages: list[str]) -> nodes.paragraph:
@@ -162,14 +163,11 @@ def rewrite_bibliographies(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return pages if pages and derived.changed(env, "cited-in", cited_in_inputs(env)) else []
 
 
-def _attr(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("litreview.sphinxext.bookdata")
     app.setup_extension("litreview.sphinxext.derived")
+    app.connect("config-inited", bibtex_refs.check_version)
     app.connect("doctree-read", plant_anchors)
     app.add_post_transform(Verification)
     app.add_post_transform(CitedIn)

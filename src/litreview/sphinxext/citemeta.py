@@ -23,6 +23,7 @@ from sphinx.util import logging
 from litreview.core import bib, dates
 from litreview.core.files import write_atomic
 from litreview.sphinxext import bookdata, derived
+from litreview.sphinxext.warnings import LitreviewWarnings, warn
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +54,12 @@ def our_tags(app: Sphinx, pagename: str) -> list[tuple[str, str]]:
     return [(k, v) for k, v in tags if v]
 
 
-def original_tags(app: Sphinx, key: str) -> list[tuple[str, str]]:
+def original_tags(app: Sphinx, key: str, pagename: str | None = None) -> list[tuple[str, str]]:
     """(name, content) pairs describing the original article ``key`` from its refs.bib entry."""
     entries = bookdata.bib_data(app.env).entries
     if key not in entries:
-        logger.warning("'%s' (the chapter's original article) is not in the bibliography", key)
+        message = "'%s' (the chapter's original article) is not in the bibliography"
+        warn(logger, LitreviewWarnings.CITATION_META, message, key, location=pagename)
         return []
     entry = entries[key]
     authors = bib.people(entry, "author")
@@ -122,15 +124,16 @@ def add_metatags(
     if bookdata.is_article_chapter(pagename):
         key = bookdata.article_key(app.env, pagename)
         if not key:
-            logger.warning("article chapter with no original article (no '%s:' field, no seed)",
-                           bookdata.FRONT_MATTER_KEY, location=pagename)  # fmt: skip
+            warn(logger, LitreviewWarnings.CITATION_META,
+                 "article chapter with no original article (no '%s:' field, no seed)",
+                 bookdata.FRONT_MATTER_KEY, location=pagename)  # fmt: skip
         entry = bookdata.bib_data(app.env).entries.get(key) if key else None
         inputs = (key, derived.entry_inputs(app.env, entry)) if entry is not None else None
         tags = (
             derived.memo(app.env, "scholar-tags", inputs, lambda: original_tags(app, key)) if inputs else []
         )
         if key and inputs is None:
-            tags = original_tags(app, key)  # warns: not in the bibliography
+            tags = original_tags(app, key, pagename)  # warns: not in the bibliography
     else:
         tags = our_tags(app, pagename)
     lines = [f'<meta name="{html.escape(k)}" content="{html.escape(v)}" />' for k, v in tags]

@@ -21,6 +21,7 @@ from litreview.core.codeversion import files_token
 from litreview.core.errors import CorpusError, LitReviewError
 from litreview.review.corpus import corpus_rows
 from litreview.sphinxext import bookdata, derived
+from litreview.sphinxext.warnings import LitreviewWarnings, warn
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class CorpusTable(SphinxDirective):
                 self.env, "corpus-rows", _inputs(self.env, metas), lambda: corpus_rows(metas, data)
             )
         except LitReviewError as exc:
-            logger.warning(str(exc), location=self.get_location(), type="litreview", subtype="corpus")
+            warn(logger, LitreviewWarnings.CORPUS, "%s", exc, location=self.get_location())
             return []
         for meta in metas:  # the counts change when a seed or its metadata does
             self.env.note_dependency(str(meta.seed_path))
@@ -81,8 +82,8 @@ class CorpusTable(SphinxDirective):
             self.env.note_dependency(str(bibfile))
         unknown = set(notes) - {r.key for r in rows}
         if unknown:
-            logger.warning(f"corpus-table notes for unknown article(s): {', '.join(sorted(unknown))}",
-                           location=self.get_location(), type="litreview", subtype="corpus")  # fmt: skip
+            warn(logger, LitreviewWarnings.CORPUS, "corpus-table notes for unknown article(s): %s",
+                 ", ".join(sorted(unknown)), location=self.get_location())  # fmt: skip
         out = [
             ":::{list-table} The articles: words and printed references as in their chapters",
             ":header-rows: 1",

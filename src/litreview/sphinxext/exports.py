@@ -30,6 +30,7 @@ from litreview.core.errors import CitingError
 from litreview.core.files import copy_atomic, write_if_changed
 from litreview.core.ris import ris_text
 from litreview.sphinxext import bookdata, derived
+from litreview.sphinxext.warnings import LitreviewWarnings, warn
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def check_entries(app: Sphinx) -> None:
         inputs = derived.bib_inputs(app.env)
         derived.memo(app.env, "csl-json-exports", inputs, lambda: bool(_csl_json(app.env)))
     except CitingError as exc:
-        logger.warning("%s", exc.message, location=f"{exc.path}:{exc.line}", type="litreview")
+        warn(logger, LitreviewWarnings.EXPORTS, "%s", exc.message, location=f"{exc.path}:{exc.line}")
 
 
 def write_exports(app: Sphinx, exception: Exception | None) -> None:

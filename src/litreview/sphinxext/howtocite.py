@@ -29,6 +29,7 @@ from litreview.core.book import Book
 from litreview.core.bookcite import book_bibtex, book_reference, chapter_bibtex, chapter_reference
 from litreview.core.errors import CitingError, LitReviewError
 from litreview.sphinxext import bookdata, derived
+from litreview.sphinxext.warnings import LitreviewWarnings, warn
 
 logger = logging.getLogger(__name__)
 
@@ -133,11 +134,12 @@ class HowToCite(SphinxPostTransform):
                 else:
                     new = [self.original(key, doc) for doc, key in article_chapters(self.env)]
             except LitReviewError as exc:
-                logger.warning("%s", exc, location=node)
+                warn(logger, LitreviewWarnings.HOW_TO_CITE, "%s", exc, location=node)
                 node.parent.remove(node)
                 continue
             if isinstance(new, list) and not new:
-                logger.warning("%s: nothing to cite (no pages found)", what, location=node)
+                message = "%s: nothing to cite (no pages found)"
+                warn(logger, LitreviewWarnings.HOW_TO_CITE, message, what, location=node)
                 node.parent.remove(node)
                 continue
             node.replace_self(new)

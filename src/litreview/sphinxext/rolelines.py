@@ -20,8 +20,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 
-#: The rawsource MyST gives a role's nodes: ":name:`content`" (content with line breaks as spaces).
-ROLE_SOURCE = re.compile(r"^:(?P<name>[A-Za-z0-9_+:-]+):`(?P<content>.*)`$", re.DOTALL)
+from litreview.core.myst_roles import ROLE_SOURCE, role_pattern
 
 
 def _block_line(node: nodes.Element) -> tuple[int, str]:
@@ -32,13 +31,6 @@ def _block_line(node: nodes.Element) -> tuple[int, str]:
             return current.line, getattr(current, "source", None) or ""  # type: ignore[attr-defined]
         current = current.parent
     return 0, ""
-
-
-def role_pattern(name: str, content: str) -> re.Pattern[str]:
-    """The role as the source writes it: ``{name}`` and the content in a run of backticks, where any
-    space of the content may have been a line break."""
-    body = r"\s+".join(re.escape(part) for part in content.split(" "))
-    return re.compile(r"\{" + re.escape(name) + r"\}(?P<ticks>`+) ?" + body + r" ?(?P=ticks)(?!`)")
 
 
 def find_role_line(lines: list[str], first: int, pattern: re.Pattern[str], occurrence: int) -> int | None:

@@ -21,11 +21,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode
-from sphinxcontrib.bibtex.citation_target import CitationTarget
-from sphinxcontrib.bibtex.roles import CitationRef
 
 from litreview.chapters.regions import GENERATED_MARK
-from litreview.sphinxext import bookdata
+from litreview.sphinxext import bibtex_refs, bookdata
+from litreview.sphinxext.warnings import LitreviewWarnings, warn
 
 logger = logging.getLogger(__name__)
 _ROLE_RE = re.compile(r"^(?P<text>.*\S)\s*<(?P<keys>[^<>]+)>$", re.DOTALL)
@@ -53,15 +52,7 @@ class SeedCiteRole(SphinxRole):
         node_id = f"seedcite-{serial}"
         node = seedcite_node(self.rawtext, text, ids=[node_id], keys=keys)
         self.set_source_info(node)
-        domain = cast(Any, self.env.get_domain("cite"))
-        domain.citation_refs.append(
-            CitationRef(
-                citation_ref_id=node_id,
-                docname=self.env.docname,
-                line=self.lineno,
-                targets=[CitationTarget(key=k, pre="", post="") for k in keys],
-            )
-        )
+        bibtex_refs.add_citation(self.env, node_id, self.lineno, keys)
         return [node], []
 
 
@@ -117,16 +108,13 @@ class ResolveSeedCites(SphinxPostTransform):
             keys: list[str] = node["keys"]
             missing = [k for k in keys if k not in domain.bibdata.data.entries]
             if missing:
-                logger.warning(
-                    "seedcite: key(s) not in the bibliography: %s", ", ".join(missing),
-                    location=node, type="bibtex", subtype="key_not_found",
-                )  # fmt: skip
+                warn(logger, LitreviewWarnings.SEEDCITE, "seedcite: key(s) not in the bibliography: %s",
+                     ", ".join(missing), location=node)  # fmt: skip
             unlinked = [k for k in keys if k not in targets and k not in missing]
             if unlinked:
-                logger.warning(
-                    "seedcite: %s is in no citation-list bibliography, so it cannot be linked",
-                    ", ".join(unlinked), location=node, type="bibtex", subtype="key_not_found",
-                )  # fmt: skip
+                warn(logger, LitreviewWarnings.SEEDCITE,
+                     "seedcite: %s is in no citation-list bibliography, so it cannot be linked",
+                     ", ".join(unlinked), location=node)  # fmt: skip
             printed = node.astext()
             parts = [self.link(piece, ks, targets, printed) for piece, ks in marker_parts(printed, keys)]
             if len(parts) == 1:
@@ -168,6 +156,7 @@ class KeepSeedTextLiteral(SphinxTransform):
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
+    app.connect("config-inited", bibtex_refs.check_version)
     app.add_node(seedcite_node)
     app.add_role("seedcite", SeedCiteRole())
     app.add_post_transform(ResolveSeedCites)

@@ -23,17 +23,17 @@ from sphinx.util.docutils import SphinxDirective
 from litreview.core import bib
 from litreview.core.codeversion import files_token
 from litreview.core.errors import TimelineError
-from litreview.core.names import short_list
 from litreview.review.timeline import Event, load_events
 from litreview.review.timeline_figure import alt_text, render
 from litreview.sphinxext import bookdata, derived
+from litreview.sphinxext.warnings import LitreviewWarnings, warn
 
 logger = logging.getLogger(__name__)
 
 
 def short_names(data: BibliographyData) -> dict[str, str]:
-    """Short names of the works for the figure's tags: surnames, else the organisation."""
-    return {key: short_list([n.surname for n in bib.makers(entry)]) for key, entry in data.entries.items()}
+    """Short names of the works for the figure's tags (:func:`litreview.core.bib.cited_name`, "&")."""
+    return {key: bib.cited_name(entry, "&") for key, entry in data.entries.items()}
 
 
 def _paths(app: Sphinx) -> tuple[Path, Path]:
@@ -51,9 +51,7 @@ def _render_on_init(app: Sphinx) -> None:
             else load_events(data)
         )
     except TimelineError as exc:
-        logger.warning(
-            exc.message, location=f"{exc.path}:{exc.line or 0}", type="litreview", subtype="timeline"
-        )
+        warn(logger, LitreviewWarnings.TIMELINE, "%s", exc.message, location=f"{exc.path}:{exc.line or 0}")
         return
     names = derived.memo(app.env, "timeline-names", derived.bib_inputs(app.env),
                          lambda: short_names(bookdata.bib_data(app.env)))  # fmt: skip
@@ -73,7 +71,7 @@ class _TimelineBase(SphinxDirective):
         try:
             return load_events(data)
         except TimelineError as exc:
-            logger.warning(exc.message, location=self.get_location(), type="litreview", subtype="timeline")
+            warn(logger, LitreviewWarnings.TIMELINE, "%s", exc.message, location=self.get_location())
             return None
 
 
@@ -124,9 +122,7 @@ class TimelineFigure(Figure):
         try:
             events = load_events(data)
         except TimelineError as exc:
-            logger.warning(
-                exc.message, location=(env.docname, self.lineno), type="litreview", subtype="timeline"
-            )
+            warn(logger, LitreviewWarnings.TIMELINE, "%s", exc.message, location=(env.docname, self.lineno))
             return []
         rel = stem.relative_to(Path(bookdata.app_of(env).srcdir)).as_posix()
         self.arguments = [f"/{rel}.*"]

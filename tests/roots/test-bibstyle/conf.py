@@ -1,5 +1,6 @@
-"""Fixture book for the bibliography style: the real refs.bib and seeds/ (copied in by the test) plus
-the invented Cyrillic names of cyrillic.bib."""
+"""Fixture book for the bibliography style: its own frozen refs.bib (a selection of the book's works
+in every shape the style prints), the invented Cyrillic names of cyrillic.bib, and the book's seeds/
+(copied in by the test, for the printed order)."""
 
 project = "bibstyle fixture"
 extensions = [

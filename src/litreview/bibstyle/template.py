@@ -1,4 +1,5 @@
-"""Template nodes the formatting and citation styles share: the year a work is cited by, its fuller
+"""pybtex template nodes (sphinxcontrib-bibtex keeps its own in ``style/template.py``) the formatting
+and citation styles share: the year a work is cited by, its fuller
 date, its access date.
 
 A work is cited by its year and, where the same maker has several works that year, a letter:
@@ -85,15 +86,9 @@ def optional_field(children, data, *args, **kwargs):
 
 
 @node
-def extra_date(children, data):
-    """The year with its letter, or "n.d.": the list's counterpart of a citation's year."""
-    assert not children
-    return Text(cited_year(data["entry"]))
-
-
-@node
 def year_or_nd(children, data):
-    """The year a citation prints (see :func:`cited_year`)."""
+    """The year a citation prints and the list's entry heads with: "2003", "2002a", "n.d." (see
+    :func:`cited_year`)."""
     assert not children
     return Text(cited_year(data["entry"]))
 
