@@ -14,9 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from sphinxcontrib.bibtex import domain as bibdomain
 
 from conftest import ROOT, copy_project
-from litreview.bench import run, synthbook
+from litreview import speedups
+from litreview.bench import realbook, report, scale, synthbook
+from litreview.bench.measure import build_env
 from litreview.core.editions import EDITIONS
 from litreview.speedups import bibcache, fastnav, fignumbers, gcfreeze
 from litreview.sphinxext import derived
@@ -32,9 +35,9 @@ def flatness(clean_seconds: dict[int, float]) -> dict:
     """The per-chapter target for "ours" built clean at these sizes (5,000 entries), floors aside."""
     rows = []
     for chapters, seconds in clean_seconds.items():
-        rows.append(row := run.ScaleRow(chapters, 5000, "ours"))
+        rows.append(row := scale.ScaleRow(chapters, 5000, "ours"))
         row.times["clean"].append(seconds)
-    targets = {t["target"]: t for t in run.evaluate_targets(rows, None)}
+    targets = {t["target"]: t for t in report.evaluate_targets(rows, None)}
     return targets["time per chapter flat (marginal, max/min)"]
 
 
@@ -251,11 +254,21 @@ def test_the_real_book_is_timed_through_the_noxfiles_own_sessions(tmp_path: Path
     """The bench runs the project's nox sessions with a stand-in session: what a session sets in its
     environment reaches its commands, and a variable it unsets (None, as nox reads it) is unset."""
     project = copy_project(tmp_path / "project")
-    env = {**run.build_env(tmp_path / "pycache"), "PYTHONDONTWRITEBYTECODE": "1"}
-    session = run.FakeSession(project, env)
+    env = {**build_env(tmp_path / "pycache"), "PYTHONDONTWRITEBYTECODE": "1"}
+    session = realbook.FakeSession(project, env)
     session.env.update({"PYTHONDONTWRITEBYTECODE": None, "LITREVIEW_PROBE": "set"})
     shown = session.run("python", "-c", "import os; print(os.environ.get('PYTHONDONTWRITEBYTECODE'), "
                         "os.environ['LITREVIEW_PROBE'])")  # fmt: skip
     assert shown.split() == ["None", "set"]
-    timed = run.run_session(run.load_noxfile(project / "noxfile.py"), "chapters", project, env)
+    timed = realbook.run_session(realbook.load_noxfile(project / "noxfile.py"), "chapters", project, env)
     assert timed.seconds > 0
+
+
+def test_a_copied_upstream_method_whose_source_changed_switches_the_copy_off(tmp_path: Path) -> None:
+    """The source digests of the methods bibcache replaces by modified copies match the installed
+    sphinxcontrib-bibtex; a different source (as a patch release would bring) closes the gate."""
+    assert bibcache.supported()
+    changed = {**bibcache.COPIED_SOURCES, "get_formatted_entries": "0" * 16}
+    assert speedups.changed_sources(bibcache._ORIGINAL, bibdomain.BibtexDomain, changed) == [
+        "get_formatted_entries"
+    ]

@@ -25,13 +25,9 @@ pydata-sphinx-theme or Sphinx version it was not checked against it switches its
 so (at the default verbosity). How many sidebars it filled is counted (:func:`stats`) and logged
 at ``-v``.
 
-Upstream: pydata-sphinx-theme #2449 ("Avoid redundant processing when collapse_navigation=False",
-merged after 0.20.0) renders the sidebar tree once per build for the cases it can cache, and #2469
-(named with it; not found in the tracker copy searched here) belongs to the same work; #2500 (open)
-extends that caching to ``startdepth=0``, which is what sphinx-book-theme's sidebar asks for. Once
-a theme release with them is pinned, the per-build template here is redundant and this module
-shrinks to what upstream does not do: keeping the tree between builds (the digest of toctrees,
-titles and versions above) and keeping Jinja's compiled templates on disk.
+Upstream: it can shrink to keeping the tree between builds (and Jinja's compiled templates) once
+a pinned pydata-sphinx-theme renders the sidebar tree once per build for ``startdepth=0``, and go
+when the theme keeps that tree between builds. What was searched upstream: docs/speedups.md.
 """
 
 from __future__ import annotations
