@@ -59,6 +59,7 @@ from sphinxcontrib.bibtex import domain as bibdomain
 from litreview.core import bib
 from litreview.core.codeversion import files_token, package_token
 from litreview.speedups import changed_sources, patch, say_off
+from litreview.sphinxext import buildstate
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -87,12 +88,7 @@ class _Stats:
 
 
 def _stats(app: Sphinx | None) -> _Stats:
-    found = getattr(app, "_litreview_bibcache", None)
-    if found is None:
-        found = _Stats(False)
-        if app is not None:
-            app._litreview_bibcache = found  # type: ignore[attr-defined]
-    return found
+    return buildstate.part(app, "bibcache", lambda: _Stats(False))
 
 
 def stats(app: Sphinx) -> dict[str, int]:
@@ -427,7 +423,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     app.add_config_value("litreview_bibcache", True, "env", types=frozenset({bool}))
     active = install()
-    app._litreview_bibcache = _Stats(active)  # type: ignore[attr-defined]
+    buildstate.reset(app, "bibcache", _Stats(active))
     if not active:
         version = importlib.metadata.version("sphinxcontrib-bibtex")
         changed = changed_sources(_ORIGINAL, bibdomain.BibtexDomain, COPIED_SOURCES) if version.startswith(

@@ -51,6 +51,7 @@ from sphinx.util import logging
 
 from litreview.core.files import write_atomic
 from litreview.speedups import say_off
+from litreview.sphinxext import buildstate
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -269,15 +270,11 @@ class _BuildState:
 
 
 def _state(app: Sphinx) -> _BuildState:
-    state = getattr(app, "_litreview_fastnav", None)
-    if state is None:
-        state = _BuildState()
-        app._litreview_fastnav = state  # type: ignore[attr-defined]
-    return state
+    return buildstate.part(app, "fastnav", _BuildState)
 
 
 def _reset(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    app._litreview_fastnav = _BuildState()  # type: ignore[attr-defined]
+    buildstate.reset(app, "fastnav", _BuildState())
     return []
 
 
