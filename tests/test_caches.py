@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 from litreview.bench import synthbook
+from litreview.speedups import bibcache
+from litreview.sphinxext import derived
 from synth_support import build, ours, snapshot
 
 
@@ -38,3 +40,40 @@ def test_a_bib_edit_that_keeps_the_modification_time_shows_on_every_page(tmp_pat
     assert len(chapters) == 4 and chapters <= showing
     titles = {item["id"]: item.get("title") for item in json.loads(incremental["refs.json"])}
     assert titles[book.bib_edit_key] == new_title
+
+
+#: Memo kinds computed from the whole bibliography (refs.bib's bytes), and one computed per entry.
+WHOLE_BIB_KINDS = ("exports", "extradates", "timeline-names", "csl-json-exports")
+PER_ENTRY_KIND = "coins"
+
+
+def test_each_cache_is_reused_until_its_own_input_changes(tmp_path: Path) -> None:
+    """Counted, not timed: a chapter's prose edited changes no bibliography input, so every formatted
+    entry and every value derived from refs.bib is reused; one entry's title edited formats and
+    derives again that entry alone (and the values made from the whole file), and the pages show it."""
+    book = ours(tmp_path / "book", chapters=4, entries=40, works_cited=True)
+    build(book.root)
+    html = book.root / "_build" / "html"
+
+    text = book.edit_chapter.read_text(encoding="utf-8")
+    book.edit_chapter.write_text(text + "\nA sentence only this edit adds.\n", encoding="utf-8")
+    app, _, _ = build(book.root)
+    assert "A sentence only this edit adds." in (html / f"{book.edit_docname}.html").read_text(
+        encoding="utf-8"
+    )
+    assert bibcache.stats(app)["misses"] == 0 and bibcache.stats(app)["hits"] > 0
+    counts = derived.stats(app)
+    for kind in WHOLE_BIB_KINDS:
+        assert counts[kind][1] == 0 and counts[kind][0] >= 1, kind
+    assert counts.get(PER_ENTRY_KIND, (0, 0))[1] == 0
+
+    new_title = synthbook.edit_bib_entry(book)
+    app, _, _ = build(book.root)
+    assert new_title in " ".join((html / "references.html").read_text(encoding="utf-8").split())
+    assert bibcache.stats(app)["misses"] == 1  # the edited entry, formatted again; the rest reused
+    counts = derived.stats(app)
+    hits, misses = counts[PER_ENTRY_KIND]
+    assert misses == 1 and hits > 10  # the References page's COinS: only the edited entry's made again
+    for kind in WHOLE_BIB_KINDS:
+        assert counts[kind][1] >= 1, kind  # made again from the new bytes
+    assert set(counts) - {"changed"} <= set(derived.KINDS)  # every kind used is a registered one
