@@ -62,7 +62,7 @@ def test_bench_smallest_sizes_prints_table_and_writes_json(tmp_path: Path) -> No
     out = tmp_path / "bench.json"
     proc = subprocess.run(
         [sys.executable, "-m", "litreview.bench", "--root", str(ROOT), "--chapters", "5", "--entries", "100",
-         "--runs", "1", "--no-real", "--no-jobs", "--json", str(out)],
+         "--runs", "1", "--no-real", "--no-jobs", "--no-serve", "--json", str(out)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -56,6 +56,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF build")
     parser.add_argument("--no-epub", action="store_true", help="skip the EPUB build")
     parser.add_argument("--no-jobs", action="store_true", help="skip the -j auto builds")
+    parser.add_argument("--no-serve", action="store_true", help="skip the edit loop through sphinx-autobuild")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project (default: here)")
     parser.add_argument("--json", type=Path, help="where to write JSON (default ROOT/_build/bench.json)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir with the books")
@@ -105,7 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.no_scale:
             sizes = grid(args.chapters, args.entries, args.full_grid)
             jobs_at = None if args.no_jobs else max(sizes)
-            rows = measure_scale(sizes, list(synthbook.VARIANTS), args.runs, work, env, jobs_at, say, root)
+            serve_at = None if args.no_serve else max(sizes)
+            rows = measure_scale(
+                sizes, list(synthbook.VARIANTS), args.runs, work, env, jobs_at, say, root, serve_at
+            )
         real = None
         if not args.no_real:
             real = measure_real(root, args.runs, work, env, not args.no_pdf, not args.no_epub, say)

@@ -147,6 +147,9 @@ def report_json(
                 "ratio_a": _ratio(stat, a.stat(base) if a else None),
                 "ratio_b": _ratio(stat, b.stat(base) if b else None),
             }
+        serve = r.stat("serve")
+        if serve is not None:  # the edit loop through sphinx-autobuild, against floor (a)'s edit
+            item["serve"] = {**serve.json(), "ratio_a": _ratio(serve, a.stat("edit") if a else None)}
         clean = r.stat("clean")
         item["seconds_per_chapter"] = round(clean.median / r.chapters, 4) if clean else None
         item["peak_rss_mib"] = round(r.peak_rss / 2**20, 1)
@@ -224,6 +227,11 @@ def table(doc: dict[str, Any]) -> str:
                 f"-j auto, {item['chapters']} x {item['entries']} {item['variant']}: clean {j['median']:.2f} "
                 f"[{j['min']:.2f}-{j['max']:.2f}] vs {c['median']:.2f} serial: {helps}"
             )
+        for item in doc["scale"]:
+            if "serve" in item:
+                f, size = item["serve"], f"{item['chapters']} x {item['entries']} {item['variant']}"
+                figure = f"{f['median']:.2f} [{f['min']:.2f}-{f['max']:.2f}] x{_fmt(f['ratio_a'])}"
+                lines.append(f"serve loop (save to page shown), {size}: {figure} floor (a)'s edit")
         lines.append("Marginal clean seconds per chapter (fixed entries):")
         for key, slopes in doc["per_chapter_marginal"].items():
             if slopes:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from litreview.bench import synthbook
+from litreview.bench import serve, synthbook
 from litreview.bench.measure import MEASURES, Stat, Timed, first_problem, run_timed, sphinx_cmd
 
 
@@ -63,9 +63,10 @@ def measure_scale(
     jobs_at: tuple[int, int] | None,
     say: Callable[[str], None],
     project: Path,
+    serve_at: tuple[int, int] | None = None,
 ) -> list[ScaleRow]:
     """Build each size each way ``runs`` times (clean, no-op, one chapter edited, one .bib entry
-    edited), variants interleaved."""
+    edited), variants interleaved; at ``serve_at``, ours' edit loop through sphinx-autobuild."""
     rows: list[ScaleRow] = []
     for chapters, entries in sizes:
         books = {
@@ -107,6 +108,12 @@ def measure_scale(
                             size_rows[variant].jobs_clean.append(timed.seconds)
                         else:
                             size_rows[variant].problems.append(f"-j auto: {first_problem(timed.output)}")
+        if (chapters, entries) == serve_at and "ours" in variants:
+            say(f"  {chapters} x {entries}, ours, served by sphinx-autobuild: {runs} edits")
+            times, problem = serve.measure_serve(books["ours"], runs, env)
+            size_rows["ours"].times["serve"] = times
+            if problem:
+                size_rows["ours"].problems.append(f"serve: {problem}")
         for variant in variants:
             shutil.rmtree(books[variant].root, ignore_errors=True)
         rows += size_rows.values()
