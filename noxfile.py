@@ -123,7 +123,7 @@ def linkcheck(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Time the builds against the floors and at scale (`-- --quick` for a short run); JSON in _build/."""
-    install(session)
+    install(session, "serve")  # the edit loop is timed through sphinx-autobuild
     session.run("litreview-bench", *session.posargs)
 
 

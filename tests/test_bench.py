@@ -11,16 +11,19 @@ import pickle
 import re
 import subprocess
 import sys
-from io import StringIO
 from pathlib import Path
 
 import pytest
+from sphinxcontrib.bibtex import domain as bibdomain
 
-from litreview.bench import run, synthbook
+from litreview import speedups
+from litreview.bench import realbook, report, scale, synthbook
+from litreview.bench.measure import build_env
 from litreview.core.outputs import EDITIONS
 from litreview.speedups import bibcache, fastnav, fignumbers, gcfreeze
 from litreview.sphinxext import derived
 from support import ROOT, copy_project
+from synth_support import build, ours, snapshot
 
 #: Every switch that makes a build faster without changing its output (speed-ups and the memo).
 SWITCHES = ("litreview_bibcache", "litreview_fastnav", "litreview_fignumbers", "litreview_gcfreeze",
@@ -32,9 +35,9 @@ def flatness(clean_seconds: dict[int, float]) -> dict:
     """The per-chapter target for "ours" built clean at these sizes (5,000 entries), floors aside."""
     rows = []
     for chapters, seconds in clean_seconds.items():
-        rows.append(row := run.ScaleRow(chapters, 5000, "ours"))
+        rows.append(row := scale.ScaleRow(chapters, 5000, "ours"))
         row.times["clean"].append(seconds)
-    targets = {t["target"]: t for t in run.evaluate_targets(rows, None)}
+    targets = {t["target"]: t for t in report.evaluate_targets(rows, None)}
     return targets["time per chapter flat (marginal, max/min)"]
 
 
@@ -59,7 +62,7 @@ def test_bench_smallest_sizes_prints_table_and_writes_json(tmp_path: Path) -> No
     out = tmp_path / "bench.json"
     proc = subprocess.run(
         [sys.executable, "-m", "litreview.bench", "--root", str(ROOT), "--chapters", "5", "--entries", "100",
-         "--runs", "1", "--no-real", "--no-jobs", "--json", str(out)],
+         "--runs", "1", "--no-real", "--no-jobs", "--no-serve", "--json", str(out)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -104,21 +107,6 @@ def _sphinx(book: Path, *overrides: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, cwd=book, capture_output=True, text=True, check=False, env=env)
 
 
-def _snapshot(book: Path) -> dict[str, bytes]:
-    """Every output file a reader gets (not Sphinx's own bookkeeping: .buildinfo, .doctrees)."""
-    html = book / "_build" / "html"
-    return {
-        p.relative_to(html).as_posix(): p.read_bytes()
-        for p in sorted(html.rglob("*"))
-        if p.is_file() and ".doctrees" not in p.parts and p.name != ".buildinfo"
-    }
-
-
-def _ours(root: Path, chapters: int = 7, entries: int = 60, **kwargs: object) -> synthbook.SynthBook:
-    """A small synthetic book built with the project's own conf.py (every extension it ships with)."""
-    return synthbook.generate(root, chapters, entries, "ours", project=ROOT, **kwargs)  # type: ignore[arg-type]
-
-
 @pytest.mark.slow
 def test_speedups_and_memo_leave_html_unchanged_through_edits(tmp_path: Path) -> None:
     """A small nested book with the project's conf.py, built with every speed-up and the memo on, and
@@ -126,7 +114,7 @@ def test_speedups_and_memo_leave_html_unchanged_through_edits(tmp_path: Path) ->
     title edit, a seed edit and the PDF edition appearing: the same files, byte for byte, at every step.
     """
     settings = {"all off": ALL_OFF, "all on": []}
-    books = {name: _ours(tmp_path / name.replace(" ", "-"), parts=3, works_cited=True) for name in settings}
+    books = {name: ours(tmp_path / name.replace(" ", "-"), parts=3, works_cited=True) for name in settings}
     new_heading = "Renamed"
     steps: dict[str, dict[str, dict[str, bytes]]] = {}
     for name, book in books.items():
@@ -148,7 +136,7 @@ def test_speedups_and_memo_leave_html_unchanged_through_edits(tmp_path: Path) ->
                 pdf.write_bytes(b"%PDF-1.4 stand-in\n")
             proc = _sphinx(book.root, *settings[name])
             assert proc.returncode == 0, f"{name}, {step}: {proc.stderr}"
-            steps.setdefault(step, {})[name] = _snapshot(book.root)
+            steps.setdefault(step, {})[name] = snapshot(book.root)
     for step, outputs in steps.items():
         reference = outputs["all off"]
         assert len(reference) > 20
@@ -170,47 +158,23 @@ def test_speedups_and_memo_leave_html_unchanged_through_edits(tmp_path: Path) ->
     )
 
 
-def _build(root: Path, *, verbosity: int = 0, **overrides: object) -> tuple[object, str, str]:
-    """Build the project tree at ``root`` in this process (conf.py beside book/); the app and its log.
-
-    Like sphinx.testing's apps, it puts back the docutils registry and sys.path afterwards.
-    """
-    from sphinx.application import Sphinx
-    from sphinx.testing.util import _clean_up_global_state
-
-    status, warning = StringIO(), StringIO()
-    out = root / "_build" / "html"
-    saved_path = sys.path.copy()
-    try:
-        app = Sphinx(
-            str(root / "book"), str(root), str(out), str(out / ".doctrees"), "html",
-            confoverrides=dict(overrides), status=status, warning=warning, verbosity=verbosity,
-        )  # fmt: skip
-        app.build()
-    finally:
-        sys.path[:] = saved_path
-        _clean_up_global_state()
-    assert app.statuscode == 0, warning.getvalue()
-    return app, status.getvalue(), warning.getvalue()
-
-
 def test_each_cache_engages_on_a_rebuild(tmp_path: Path) -> None:
     """Counted, not timed: a no-op rebuild reuses every formatted entry and keeps the figure
     numbers; every page's sidebar is filled from the navigation template; a citation edit
     rewrites the References page from memoised COinS; the collector skips the loaded environment;
     the a/b letters are not worked out again for an unchanged bibliography."""
-    book = _ours(tmp_path / "book", chapters=3)
+    book = ours(tmp_path / "book", chapters=3)
     entries = len(synthbook.make_entries(book.entries, reserved=len(book.project_keys))) + len(
         book.project_keys
     )
-    app, _, _ = _build(book.root)
+    app, _, _ = build(book.root)
     html = book.root / "_build" / "html"
     pages = len([p for p in html.rglob("*.html") if "_static" not in p.relative_to(html).parts])
     assert fastnav.stats(app)["filled"] == pages  # a clean build fills every page's sidebar
     assert bibcache.stats(app) == {"hits": 0, "misses": entries}
     assert gcfreeze.stats(app)["freezes"] >= 1
 
-    app, _, _ = _build(book.root)  # no-op
+    app, _, _ = build(book.root)  # no-op
     assert bibcache.stats(app) == {"hits": entries, "misses": 0}
     assert fignumbers.stats(app) == {"skipped": 1, "walked": 0}
     # One reading list for the whole bibliography, then one for each chapter.
@@ -219,16 +183,16 @@ def test_each_cache_engages_on_a_rebuild(tmp_path: Path) -> None:
     assert derived.stats(app)["extradates"] == (1, 0)  # the a/b letters of the whole bibliography
 
     synthbook.swap_marker(book)
-    app, _, _ = _build(book.root)
+    app, _, _ = build(book.root)
     hits, misses = derived.stats(app)["coins"]
     assert (hits, misses) == (entries, 0)  # the References page was written again, from the memo
     assert fignumbers.stats(app) == {"skipped": 0, "walked": 1}
 
 
 def test_the_summary_lines_are_logged_at_verbose(tmp_path: Path) -> None:
-    book = _ours(tmp_path / "book", chapters=3)
-    _build(book.root)
-    _, status, _ = _build(book.root, verbosity=1)
+    book = ours(tmp_path / "book", chapters=3)
+    build(book.root)
+    _, status, _ = build(book.root, verbosity=1)
     assert re.search(r"litreview\.bibcache: [1-9]\d* formatted entries reused, 0 formatted", status)
     assert re.search(r"litreview\.fastnav: [1-9]\d* sidebars filled", status)
     assert "litreview.fignumbers: figure numbers kept 1, assigned 0" in status
@@ -240,24 +204,24 @@ def test_with_versions_they_were_not_checked_against_they_say_so_and_change_noth
 ) -> None:
     """Each version gate closed: each speed-up says it is off at the default verbosity, and the book
     comes out byte for byte as with all of them on."""
-    normal = _ours(tmp_path / "normal", chapters=3)
-    gated = _ours(tmp_path / "gated", chapters=3)
-    _build(normal.root)
+    normal = ours(tmp_path / "normal", chapters=3)
+    gated = ours(tmp_path / "gated", chapters=3)
+    build(normal.root)
     monkeypatch.setattr(bibcache, "SUPPORTED_BIBTEX", ("0.0.",))
     monkeypatch.setattr(fastnav, "SUPPORTED_PYDATA", ("0.0.",))
     monkeypatch.setattr(fignumbers, "SUPPORTED_SPHINX", (0,))
     monkeypatch.setattr(gcfreeze, "SUPPORTED_SPHINX", (0,))
-    app, status, _ = _build(gated.root)
+    app, status, _ = build(gated.root)
     for name in ("bibcache", "fastnav", "fignumbers", "gcfreeze"):
         assert re.search(rf"^litreview\.{name}: off: .* not .* checked against", status, re.M), name
     assert bibcache.stats(app) == {"hits": 0, "misses": 0}
     assert fastnav.stats(app)["filled"] == 0
-    assert _snapshot(gated.root) == _snapshot(normal.root)
+    assert snapshot(gated.root) == snapshot(normal.root)
 
 
 def test_bibcache_keeps_formatted_entries_in_the_environment(tmp_path: Path) -> None:
-    book = _ours(tmp_path / "book", chapters=3)
-    _build(book.root)
+    book = ours(tmp_path / "book", chapters=3)
+    build(book.root)
     with (book.root / "_build" / "html" / ".doctrees" / "environment.pickle").open("rb") as f:
         env = pickle.load(f)  # our own build's environment
     cache = env.domaindata["cite"]["litreview_bibcache"]
@@ -280,7 +244,7 @@ def test_speedups_leave_the_real_book_unchanged(tmp_path: Path) -> None:
     for name, overrides in (("off", ALL_OFF), ("on", [])):
         proc = _sphinx(project, *overrides)
         assert proc.returncode == 0, proc.stderr
-        outputs[name] = _snapshot(project)
+        outputs[name] = snapshot(project)
         (project / "_build").rename(tmp_path / f"build-{name}")
     assert outputs["on"].keys() == outputs["off"].keys()
     assert [f for f in outputs["on"] if outputs["on"][f] != outputs["off"][f]] == []
@@ -290,11 +254,21 @@ def test_the_real_book_is_timed_through_the_noxfiles_own_sessions(tmp_path: Path
     """The bench runs the project's nox sessions with a stand-in session: what a session sets in its
     environment reaches its commands, and a variable it unsets (None, as nox reads it) is unset."""
     project = copy_project(tmp_path / "project")
-    env = {**run.build_env(tmp_path / "pycache"), "PYTHONDONTWRITEBYTECODE": "1"}
-    session = run.FakeSession(project, env)
+    env = {**build_env(tmp_path / "pycache"), "PYTHONDONTWRITEBYTECODE": "1"}
+    session = realbook.FakeSession(project, env)
     session.env.update({"PYTHONDONTWRITEBYTECODE": None, "LITREVIEW_PROBE": "set"})
     shown = session.run("python", "-c", "import os; print(os.environ.get('PYTHONDONTWRITEBYTECODE'), "
                         "os.environ['LITREVIEW_PROBE'])")  # fmt: skip
     assert shown.split() == ["None", "set"]
-    timed = run.run_session(run.load_noxfile(project / "noxfile.py"), "chapters", project, env)
+    timed = realbook.run_session(realbook.load_noxfile(project / "noxfile.py"), "chapters", project, env)
     assert timed.seconds > 0
+
+
+def test_a_copied_upstream_method_whose_source_changed_switches_the_copy_off(tmp_path: Path) -> None:
+    """The source digests of the methods bibcache replaces by modified copies match the installed
+    sphinxcontrib-bibtex; a different source (as a patch release would bring) closes the gate."""
+    assert bibcache.supported()
+    changed = {**bibcache.COPIED_SOURCES, "get_formatted_entries": "0" * 16}
+    assert speedups.changed_sources(bibcache._ORIGINAL, bibdomain.BibtexDomain, changed) == [
+        "get_formatted_entries"
+    ]

@@ -1,5 +1,5 @@
 """``python -m litreview.bench``."""
 
-from litreview.bench.run import main
+from litreview.bench.cli import main
 
 raise SystemExit(main())

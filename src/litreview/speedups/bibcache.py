@@ -30,12 +30,12 @@ Set ``litreview_bibcache = False`` in conf.py (or ``-D litreview_bibcache=0``) t
 With a sphinxcontrib-bibtex version it was not checked against it switches itself off and says so
 (at the default verbosity). How much it reused is counted (:func:`stats`) and logged at ``-v``.
 
-Upstream: no sphinxcontrib-bibtex issue or pull request about keeping formatted entries between
-builds was found (searched its tracker for caching formatted entries, slow rebuilds and large
-bibliographies; the nearest, #164 and #208, are about parallel builds and citation order). This
-module can go when sphinxcontrib-bibtex itself keeps formatted entries keyed by entry content and
+Each of the two modified copies (``get_filtered_entries``, ``get_formatted_entries``) is also
+gated on its original's source (``COPIED_SOURCES``); the plugin lookup on pybtex's own version.
+
+This module can go when sphinxcontrib-bibtex keeps formatted entries keyed by entry content and
 style, and its ``get_filtered_entries`` stops scanning every citation for every entry; the plugin
-lookup part can go when pybtex caches ``find_plugin`` (``pybtex.plugin._load_entry_point``).
+lookup part when pybtex caches ``find_plugin``. What was searched upstream: docs/speedups.md.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ from sphinxcontrib.bibtex import domain as bibdomain
 
 from litreview.core import bib
 from litreview.core.codeversion import files_token, package_token
-from litreview.speedups import patch, say_off
+from litreview.speedups import changed_sources, patch, say_off
+from litreview.sphinxext import buildstate
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -68,6 +69,10 @@ logger = logging.getLogger(__name__)
 
 #: sphinxcontrib-bibtex versions whose BibtexDomain this module was checked against.
 SUPPORTED_BIBTEX = ("2.7.",)
+#: Digests of the sources of the BibtexDomain methods this module replaces by modified copies.
+COPIED_SOURCES = {"get_filtered_entries": "3ec52cc65a607579", "get_formatted_entries": "578a8cecac09a5d3"}
+#: pybtex versions whose ``pybtex.plugin`` (``entry_points``, ``_load_entry_point``) was checked.
+SUPPORTED_PYBTEX = ("0.26.",)
 CACHE_KEY = "litreview_bibcache"
 CACHE_VERSION = 6
 _ORIGINAL: dict[str, Any] = {}
@@ -83,12 +88,7 @@ class _Stats:
 
 
 def _stats(app: Sphinx | None) -> _Stats:
-    found = getattr(app, "_litreview_bibcache", None)
-    if found is None:
-        found = _Stats(False)
-        if app is not None:
-            app._litreview_bibcache = found  # type: ignore[attr-defined]
-    return found
+    return buildstate.part(app, "bibcache", lambda: _Stats(False))
 
 
 def stats(app: Sphinx) -> dict[str, int]:
@@ -362,8 +362,16 @@ def env_updated(self: bibdomain.BibtexDomain) -> Iterable[str]:
 
 
 def supported() -> bool:
-    """Whether the installed sphinxcontrib-bibtex is a version this module was checked against."""
-    return importlib.metadata.version("sphinxcontrib-bibtex").startswith(SUPPORTED_BIBTEX)
+    """Whether the installed sphinxcontrib-bibtex is a version this module was checked against, and
+    the methods it copies are the source they were copied from."""
+    if not importlib.metadata.version("sphinxcontrib-bibtex").startswith(SUPPORTED_BIBTEX):
+        return False
+    return not changed_sources(_ORIGINAL, bibdomain.BibtexDomain, COPIED_SOURCES)
+
+
+def pybtex_supported() -> bool:
+    """Whether the installed pybtex is a version whose plugin lookup this module was checked against."""
+    return importlib.metadata.version("pybtex").startswith(SUPPORTED_PYBTEX)
 
 
 def install() -> bool:
@@ -392,9 +400,14 @@ def cache_plugin_lookups(app: Sphinx, config: Any) -> None:
     for every citation it resolves, and every ``render_as`` calls it too. Installed entry points do
     not change during a build, and plugins registered at run time are still looked up first.
     """
-    patchable = hasattr(pybtex.plugin, "entry_points") and hasattr(pybtex.plugin, "_load_entry_point")
-    if config.litreview_bibcache and patchable and _stats(app).active:
-        pybtex.plugin.entry_points = _entry_points
+    if not config.litreview_bibcache:
+        return
+    if not pybtex_supported():
+        found = f"pybtex {importlib.metadata.version('pybtex')}"
+        checked = ", ".join(f"{v}x" for v in SUPPORTED_PYBTEX)
+        say_off("bibcache", found, checked, "pybtex looks its plugins up on every call")
+        return
+    pybtex.plugin.entry_points = _entry_points
 
 
 def _report(app: Sphinx, exception: Exception | None) -> None:
@@ -410,10 +423,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     app.add_config_value("litreview_bibcache", True, "env", types=frozenset({bool}))
     active = install()
-    app._litreview_bibcache = _Stats(active)  # type: ignore[attr-defined]
+    buildstate.reset(app, "bibcache", _Stats(active))
     if not active:
         version = importlib.metadata.version("sphinxcontrib-bibtex")
-        say_off("bibcache", f"sphinxcontrib-bibtex {version}", ", ".join(f"{v}x" for v in SUPPORTED_BIBTEX),
+        changed = changed_sources(_ORIGINAL, bibdomain.BibtexDomain, COPIED_SOURCES) if version.startswith(
+            SUPPORTED_BIBTEX) else []  # fmt: skip
+        found = f"sphinxcontrib-bibtex {version}" + (f" (changed: {', '.join(changed)})" if changed else "")
+        say_off("bibcache", found, ", ".join(f"{v}x" for v in SUPPORTED_BIBTEX),
                 "every entry is formatted on every build, as without it")  # fmt: skip
     app.connect("config-inited", cache_plugin_lookups)
     app.connect("build-finished", _report)

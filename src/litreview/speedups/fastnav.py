@@ -25,13 +25,9 @@ pydata-sphinx-theme or Sphinx version it was not checked against it switches its
 so (at the default verbosity). How many sidebars it filled is counted (:func:`stats`) and logged
 at ``-v``.
 
-Upstream: pydata-sphinx-theme #2449 ("Avoid redundant processing when collapse_navigation=False",
-merged after 0.20.0) renders the sidebar tree once per build for the cases it can cache, and #2469
-(named with it; not found in the tracker copy searched here) belongs to the same work; #2500 (open)
-extends that caching to ``startdepth=0``, which is what sphinx-book-theme's sidebar asks for. Once
-a theme release with them is pinned, the per-build template here is redundant and this module
-shrinks to what upstream does not do: keeping the tree between builds (the digest of toctrees,
-titles and versions above) and keeping Jinja's compiled templates on disk.
+Upstream: it can shrink to keeping the tree between builds (and Jinja's compiled templates) once
+a pinned pydata-sphinx-theme renders the sidebar tree once per build for ``startdepth=0``, and go
+when the theme keeps that tree between builds. What was searched upstream: docs/speedups.md.
 """
 
 from __future__ import annotations
@@ -55,6 +51,7 @@ from sphinx.util import logging
 
 from litreview.core.files import write_atomic
 from litreview.speedups import say_off
+from litreview.sphinxext import buildstate
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -273,15 +270,11 @@ class _BuildState:
 
 
 def _state(app: Sphinx) -> _BuildState:
-    state = getattr(app, "_litreview_fastnav", None)
-    if state is None:
-        state = _BuildState()
-        app._litreview_fastnav = state  # type: ignore[attr-defined]
-    return state
+    return buildstate.part(app, "fastnav", _BuildState)
 
 
 def _reset(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    app._litreview_fastnav = _BuildState()  # type: ignore[attr-defined]
+    buildstate.reset(app, "fastnav", _BuildState())
     return []
 
 

@@ -31,6 +31,7 @@ from sphinx.environment.collectors.toctree import TocTreeCollector
 from sphinx.util import logging
 
 from litreview.speedups import patch, say_off
+from litreview.sphinxext import buildstate
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -54,8 +55,7 @@ class _State:
 
 
 def _state(app: Sphinx | None) -> _State:
-    found = getattr(app, "_litreview_fignumbers", None)
-    return found if isinstance(found, _State) else _State(False)
+    return buildstate.part(app, "fignumbers", lambda: _State(False))
 
 
 def stats(app: Sphinx) -> dict[str, int]:
@@ -109,7 +109,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the switch and patch the toctree collector."""
     app.add_config_value("litreview_fignumbers", True, "env", types=frozenset({bool}))
     active = install()
-    app._litreview_fignumbers = _State(active)  # type: ignore[attr-defined]
+    buildstate.reset(app, "fignumbers", _State(active))
     if not active:
         say_off("fignumbers", f"Sphinx {sphinx.__version__}", ", ".join(f"{v}.x" for v in SUPPORTED_SPHINX),
                 "figure numbers are assigned on every build, as without it")  # fmt: skip

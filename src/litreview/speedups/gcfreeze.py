@@ -34,6 +34,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from litreview.speedups import patch, say_off
+from litreview.sphinxext import buildstate
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -55,8 +56,7 @@ class _State:
 
 
 def _state(app: Sphinx) -> _State:
-    found = getattr(app, "_litreview_gcfreeze", None)
-    return found if isinstance(found, _State) else _State(False)
+    return buildstate.part(app, "gcfreeze", lambda: _State(False))
 
 
 def stats(app: Sphinx) -> dict[str, int]:
@@ -124,7 +124,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the switch; patch the environment's loading; freeze after reading, give back at the end."""
     app.add_config_value("litreview_gcfreeze", True, "", types=frozenset({bool}))
     active = install()
-    app._litreview_gcfreeze = _State(active)  # type: ignore[attr-defined]
+    buildstate.reset(app, "gcfreeze", _State(active))
     if not active:
         say_off("gcfreeze", f"Sphinx {sphinx.__version__}", ", ".join(f"{v}.x" for v in SUPPORTED_SPHINX),
                 "the collector walks the environment as without it")  # fmt: skip

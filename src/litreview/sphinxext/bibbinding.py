@@ -43,11 +43,16 @@ def assign_letters(app: Sphinx) -> None:
     """After sphinxcontrib-bibtex parsed refs.bib: the a/b letters of same-maker, same-year works
     (computed again only when the bibliography files or the code changed)."""
     entries = list(bookdata.bib_data(app.env).entries.values())
-    order = SortingStyle().sorting_key
-    letters = derived.memo(
-        app.env, "extradates", derived.bib_inputs(app.env), lambda: extradates(entries, order)
-    )
+    letters = EXTRADATES(app.env)
     set_extradates(entries, letters)  # and takes away the letters of the last build's that have none now
+
+
+#: The a/b letters of same-maker, same-year works, for the whole bibliography.
+EXTRADATES = derived.kind(
+    "extradates",
+    inputs=derived.bib_inputs,
+    compute=lambda env: extradates(list(bookdata.bib_data(env).entries.values()), SortingStyle().sorting_key),
+)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from litreview.core.book import Book, load_book
 from litreview.core.codeversion import files_token, package_token
 from litreview.core.errors import BookInfoError, LitReviewError
 from litreview.core.seeds import SeedMeta, load_all
+from litreview.sphinxext import bibchanges
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +193,7 @@ def load(app: Sphinx) -> None:
             data["seeds"] = tuple(load_all(seeds_dir)) if seeds_dir.is_dir() else ()
             data["seeds_digest"] = seeds_digest
         sources = {}
+        changed = []
         for path in bibfile_paths(app):
             if not path.is_file():
                 continue  # sphinxcontrib-bibtex says so
@@ -201,10 +203,12 @@ def load(app: Sphinx) -> None:
                 text = bib.read_text(path)
                 bib.parse(path, text)  # raises at the broken entry's line
                 kept = (digest, bib.scan(path, text))
+                changed.append(path)
             sources[str(path)] = kept
         data["sources"] = sources
     except LitReviewError as err:
         stop(app, err)
+    bibchanges.note_changed(app, changed)
 
 
 def require_book(app: Sphinx) -> None:
@@ -220,4 +224,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("litreview_seeds_dir", "seeds", "env", types=frozenset({str}))
     app.add_domain(BookDataDomain)
     app.connect("builder-inited", load, priority=100)  # before sphinxcontrib-bibtex (500) parses
+    app.connect("env-get-outdated", bibchanges.outdated)
     return {"version": "2", "env_version": VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

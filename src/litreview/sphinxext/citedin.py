@@ -60,7 +60,7 @@ def plant_anchors(app: Sphinx, doctree: nodes.document) -> None:
 
 def citing_pages(env: BuildEnvironment, key: str, exclude: str) -> list[str]:
     """The pages that cite ``key``, in reading order (the book's toctree order)."""
-    index = derived.memo(env, "citing-pages", None, lambda: _citing_index(env), keep=False)
+    index = CITING_PAGES(env)
     return [d for d in index.get(key, ()) if d != exclude]
 
 
@@ -130,8 +130,7 @@ class CitedIn(SphinxPostTransform):
             pages = citing_pages(self.env, citation.key, exclude=docname)
             if pages:  # an entry nothing cites is the citation lint's business, not a build error
                 node += self.cited_in(citation.key, pages)
-            kev = derived.memo(self.env, "coins", derived.entry_inputs(self.env, citation.entry),
-                               lambda c=citation: coins(c.entry))  # fmt: skip
+            kev = COINS(self.env, citation.entry)
             span = f'<span class="Z3988" title="{html.escape(kev)}"></span>'
             node += nodes.raw("", span, format="html")
 
@@ -160,7 +159,21 @@ def rewrite_bibliographies(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-get-updated: pages with a cited-in list are rewritten when what they list changed."""
     domain = env.get_domain("cite")
     pages = sorted({key.docname for key, bib in domain.bibliographies.items() if bib.list_ == "citation"})
-    return pages if pages and derived.changed(env, "cited-in", cited_in_inputs(env)) else []
+    return pages if pages and CITED_IN.changed(env) else []
+
+
+#: For every cited key, the pages that cite it (for this build only: cheaper to make than to check).
+CITING_PAGES = derived.kind(
+    "citing-pages", inputs=lambda env: None, compute=lambda env: _citing_index(env), keep=False
+)
+#: An entry's COinS span (its OpenURL key/value string).
+COINS = derived.kind(
+    "coins",
+    inputs=lambda env, entry: derived.entry_inputs(env, entry),
+    compute=lambda env, entry: coins(entry),
+)
+#: The pages with "cited in" lists: written again when what they list changed.
+CITED_IN = derived.listing("cited-in", cited_in_inputs)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

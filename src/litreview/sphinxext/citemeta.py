@@ -128,11 +128,8 @@ def add_metatags(
                  "article chapter with no original article (no '%s:' field, no seed)",
                  bookdata.FRONT_MATTER_KEY, location=pagename)  # fmt: skip
         entry = bookdata.bib_data(app.env).entries.get(key) if key else None
-        inputs = (key, derived.entry_inputs(app.env, entry)) if entry is not None else None
-        tags = (
-            derived.memo(app.env, "scholar-tags", inputs, lambda: original_tags(app, key)) if inputs else []
-        )
-        if key and inputs is None:
+        tags = SCHOLAR_TAGS(app.env, key, entry) if entry is not None else []
+        if key and entry is None:
             tags = original_tags(app, key, pagename)  # warns: not in the bibliography
     else:
         tags = our_tags(app, pagename)
@@ -159,6 +156,14 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n"
     )
     write_atomic(Path(app.outdir) / "sitemap.xml", xml)
+
+
+#: The Scholar tags of an article chapter: from its original's entry.
+SCHOLAR_TAGS = derived.kind(
+    "scholar-tags",
+    inputs=lambda env, key, entry: (key, derived.entry_inputs(env, entry)),
+    compute=lambda env, key, entry: original_tags(bookdata.app_of(env), key),
+)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -52,9 +52,7 @@ class CitationTitles(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         prefix = cite_anchor_prefix(self.config)
-        titles = derived.memo(
-            self.env, "citation-titles", _titles_inputs(self.env), lambda: citation_titles(self.env)
-        )
+        titles = CITATION_TITLES(self.env)
         if not titles:
             return
         for ref in self.document.findall(nodes.reference):
@@ -134,7 +132,7 @@ def add_citation_templates(
     wanted = [t for t in dict.fromkeys(LINK_TARGET.findall(body)) if t.startswith(prefix)]
     if not wanted:
         return
-    rendered = derived.memo(app.env, "citation-html", _titles_inputs(app.env), lambda: citation_html(app.env))
+    rendered = CITATION_HTML(app.env)
     templates = [f'<template id="citepop-tpl-{html_escape(t)}">{rendered[t]}</template>' for t in wanted
                  if t in rendered]  # fmt: skip
     context["body"] = body + "\n".join(["", *templates, ""])
@@ -159,6 +157,11 @@ def add_assets(app: Sphinx, config: Config) -> None:
     prefix = cite_anchor_prefix(config)
     app.add_js_file("citepopover.js", loading_method="defer", **{"data-cite-prefix": prefix})
     app.add_css_file("citepopover.css")
+
+
+#: Each citation's title text (for its link's title) and its popover's HTML.
+CITATION_TITLES = derived.kind("citation-titles", inputs=_titles_inputs, compute=citation_titles)
+CITATION_HTML = derived.kind("citation-html", inputs=_titles_inputs, compute=citation_html)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -68,10 +68,7 @@ class CorpusTable(SphinxDirective):
         metas = bookdata.seeds(self.env)
         try:
             notes = _notes("\n".join(self.content), path, line or 0)
-            data = bookdata.bib_data(self.env)
-            rows = derived.memo(
-                self.env, "corpus-rows", _inputs(self.env, metas), lambda: corpus_rows(metas, data)
-            )
+            rows = CORPUS_ROWS(self.env, metas)
         except LitReviewError as exc:
             warn(logger, LitreviewWarnings.CORPUS, "%s", exc, location=self.get_location())
             return []
@@ -114,6 +111,12 @@ class CorpusTable(SphinxDirective):
             ]
         out.append(":::")
         return self.parse_text_to_nodes("\n".join(out))
+
+
+#: The corpus table's rows: from each seed's metadata and files and its refs.bib entry.
+CORPUS_ROWS = derived.kind(
+    "corpus-rows", inputs=_inputs, compute=lambda env, metas: corpus_rows(metas, bookdata.bib_data(env))
+)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -3,16 +3,20 @@ between builds while its inputs and the code are unchanged.
 
 Every artefact derived from refs.bib, the seeds and CITATION.cff (the CSL-JSON export, COinS,
 "cited in" lists, Google Scholar tags, the How-to-cite page, the corpus and timeline tables, the
-a/b letters of same-maker, same-year works) goes through one memo; a call site wraps its
-computation, and what it computes does not change::
+a/b letters of same-maker, same-year works) goes through one memo. Each kind of value is
+registered once (:func:`kind`), with the function that computes it and the function that gives
+its inputs from the same arguments, so no call site assembles inputs by hand::
 
-    span = derived.memo(env, "coins", derived.entry_inputs(env, entry), lambda: coins(entry))
+    COINS = derived.kind("coins", inputs=lambda env, entry: derived.entry_inputs(env, entry),
+                         compute=lambda env, entry: coins(entry))
+    span = COINS(env, entry)
 
-``inputs`` must hold everything the computation reads: an entry's fingerprint
+The inputs must hold everything the computation reads: an entry's fingerprint
 (:func:`entry_inputs`, from :func:`litreview.core.bib.fingerprint`), the bibliography files'
-digest (:func:`bib_inputs`), titles, file digests… A value is reused only under the same kind and
-inputs, and only while the code token is the same: litreview's own sources (a digest, since the
-project is installed from its working tree) and the versions of the libraries values come from.
+digest (:func:`bib_inputs`), titles, file digests…; every kind is in :data:`KINDS`. A value is
+reused only under the same kind and inputs, and only while the code token is the same:
+litreview's own sources (a digest, since the project is installed from its working tree) and the
+versions of the libraries values come from.
 A computation that raises is never kept, so its warning comes again on every build.
 
 Values are kept beside the environment pickle, in ``<doctreedir>/litreview-derived.pickle``:
@@ -40,14 +44,14 @@ from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sphinx.util import logging
 
 from litreview.core import bib
 from litreview.core.codeversion import distribution_token, package_token
 from litreview.core.files import write_atomic
-from litreview.sphinxext import bookdata
+from litreview.sphinxext import bookdata, buildstate
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -109,13 +113,12 @@ def _load(path: Path) -> dict[str, bytes]:
     return {}
 
 
+def _new_state(app: Sphinx) -> _State:
+    return _State(Path(app.doctreedir) / STORE_NAME, bool(getattr(app.config, "litreview_derived", False)))
+
+
 def _state(app: Sphinx) -> _State:
-    state = getattr(app, "_litreview_derived", None)
-    if state is None:
-        enabled = bool(getattr(app.config, "litreview_derived", False))
-        state = _State(Path(app.doctreedir) / STORE_NAME, enabled)
-        app._litreview_derived = state  # type: ignore[attr-defined]
-    return state
+    return buildstate.part(app, "derived", lambda: _new_state(app))
 
 
 def _key(inputs: Hashable) -> str:
@@ -156,6 +159,58 @@ def memo(
     used[key] = value
     state.dirty = True
     return value
+
+
+@dataclass(frozen=True)
+class Kind(Generic[T]):
+    """A kind of memoised value: its name, what it is computed from and how it is computed."""
+
+    name: str
+    inputs: Callable[..., Hashable]
+    compute: Callable[..., T]
+    keep: bool = True
+
+    def __call__(self, env: BuildEnvironment, *args: Any) -> T:
+        """The value for these arguments: computed, or kept from before under the same inputs."""
+        inputs = self.inputs(env, *args)
+        return memo(env, self.name, inputs, lambda: self.compute(env, *args), keep=self.keep)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A page that lists other pages' data: its name and the function that gives what it lists."""
+
+    name: str
+    inputs: Callable[[BuildEnvironment], Hashable]
+
+    def changed(self, env: BuildEnvironment) -> bool:
+        """Whether what the page lists changed since the last build (see :func:`changed`)."""
+        return changed(env, self.name, self.inputs(env))
+
+
+#: Every kind of memoised value and every listing page, by name.
+KINDS: dict[str, Kind[Any] | Listing] = {}
+
+
+def _register(item: Kind[Any] | Listing) -> None:
+    known = KINDS.get(item.name)
+    if known is not None and getattr(known.inputs, "__qualname__", None) != item.inputs.__qualname__:
+        raise ValueError(f"memo kind {item.name!r} is registered twice")
+    KINDS[item.name] = item
+
+
+def kind(name: str, inputs: Callable[..., Hashable], compute: Callable[..., T], keep: bool = True) -> Kind[T]:
+    """Register a kind of value: ``compute(env, *args)``, kept under ``inputs(env, *args)``."""
+    found = Kind(name, inputs, compute, keep)
+    _register(found)
+    return found
+
+
+def listing(name: str, inputs: Callable[[BuildEnvironment], Hashable]) -> Listing:
+    """Register a listing page, written again when ``inputs(env)`` changes."""
+    found = Listing(name, inputs)
+    _register(found)
+    return found
 
 
 def changed(env: BuildEnvironment, name: str, inputs: Hashable) -> bool:
@@ -204,8 +259,7 @@ def stats(app: Sphinx) -> dict[str, tuple[int, int]]:
 
 def _start(app: Sphinx) -> None:
     """builder-inited: a fresh memo for this build."""
-    app._litreview_derived = None  # type: ignore[attr-defined]
-    _state(app)
+    buildstate.reset(app, "derived", _new_state(app))
 
 
 def _finish(app: Sphinx, exception: Exception | None) -> None:

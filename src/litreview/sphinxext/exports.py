@@ -72,8 +72,7 @@ def reading_list_keys(env: BuildEnvironment, docname: str) -> list[str]:
 def exports(env: BuildEnvironment, keys: list[str] | None = None) -> dict[str, str]:
     """The bibliography (or the works ``keys``, in refs.bib order) as {suffix: text}; made once and
     kept while refs.bib (and the list of keys) is unchanged."""
-    inputs = (derived.bib_inputs(env), None if keys is None else tuple(keys))
-    return derived.memo(env, "exports", inputs, lambda: _exports(env, keys))
+    return EXPORTS(env, keys)
 
 
 def _exports(env: BuildEnvironment, keys: list[str] | None) -> dict[str, str]:
@@ -89,8 +88,7 @@ def _exports(env: BuildEnvironment, keys: list[str] | None) -> dict[str, str]:
 
 def _csl_json(env: BuildEnvironment) -> list[dict[str, Any]]:
     """Every entry as CSL-JSON, computed once per build and kept while refs.bib is unchanged."""
-    return derived.memo(env, "csl-json", derived.bib_inputs(env),
-                        lambda: csl_json(bookdata.bib_data(env), bookdata.bib_sources(env)))  # fmt: skip
+    return CSL_JSON(env)
 
 
 def check_entries(app: Sphinx) -> None:
@@ -98,8 +96,7 @@ def check_entries(app: Sphinx) -> None:
     if not app.config.bibtex_bibfiles:
         return
     try:  # kept as "it exports" while refs.bib is unchanged, so a no-op build loads no CSL-JSON
-        inputs = derived.bib_inputs(app.env)
-        derived.memo(app.env, "csl-json-exports", inputs, lambda: bool(_csl_json(app.env)))
+        CSL_JSON_EXPORTS(app.env)
     except CitingError as exc:
         warn(logger, LitreviewWarnings.EXPORTS, "%s", exc.message, location=f"{exc.path}:{exc.line}")
 
@@ -197,6 +194,24 @@ class DownloadLinks(SphinxPostTransform):
             return "" if prefix == "." else prefix + "/"
         base = self.config.html_baseurl
         return base.rstrip("/") + "/" if base else None
+
+
+#: The downloads (BibTeX, CSL-JSON, RIS) of the whole bibliography or of a list of keys.
+EXPORTS = derived.kind(
+    "exports",
+    inputs=lambda env, keys: (derived.bib_inputs(env), None if keys is None else tuple(keys)),
+    compute=lambda env, keys: _exports(env, keys),
+)
+#: Every entry as CSL-JSON.
+CSL_JSON = derived.kind(
+    "csl-json",
+    inputs=derived.bib_inputs,
+    compute=lambda env: csl_json(bookdata.bib_data(env), bookdata.bib_sources(env)),
+)
+#: "Every entry exports" (so a no-op build loads no CSL-JSON to check it).
+CSL_JSON_EXPORTS = derived.kind(
+    "csl-json-exports", inputs=derived.bib_inputs, compute=lambda env: bool(_csl_json(env))
+)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def _placeholder(directive: SphinxDirective, **attrs: Any) -> list[nodes.Node]:
 def _rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-get-updated: pages listing other pages' titles are rewritten when what they list changed."""
     pages = sorted(bookdata.listing_pages(env))
-    return pages if pages and derived.changed(env, "how-to-cite", listed_inputs(env)) else []
+    return pages if pages and HOW_TO_CITE.changed(env) else []
 
 
 def listed_inputs(env: BuildEnvironment) -> tuple:
@@ -191,6 +191,10 @@ class HowToCite(SphinxPostTransform):
             style = find_plugin("pybtex.style.formatting", self.config.bibtex_default_style)()
             formatted = style.format_entry("", bookdata.bib_data(self.env).entries[key])
         return self.block(docname, formatted.text, source.text)
+
+
+#: The listing pages (How to cite): written again when what they list changed.
+HOW_TO_CITE = derived.listing("how-to-cite", listed_inputs)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

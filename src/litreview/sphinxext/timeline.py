@@ -44,17 +44,11 @@ def _paths(app: Sphinx) -> tuple[Path, Path]:
 def _render_on_init(app: Sphinx) -> None:
     data, stem = _paths(app)
     try:
-        inputs = files_token([data]) if data.is_file() else None
-        events = (
-            derived.memo(app.env, "timeline-events", inputs, lambda: load_events(data))
-            if inputs
-            else load_events(data)
-        )
+        events = TIMELINE_EVENTS(app.env, data) if data.is_file() else load_events(data)
     except TimelineError as exc:
         warn(logger, LitreviewWarnings.TIMELINE, "%s", exc.message, location=f"{exc.path}:{exc.line or 0}")
         return
-    names = derived.memo(app.env, "timeline-names", derived.bib_inputs(app.env),
-                         lambda: short_names(bookdata.bib_data(app.env)))  # fmt: skip
+    names = TIMELINE_NAMES(app.env)
     for path in render(events, names, stem):
         logger.info("timeline: wrote %s", path)
 
@@ -129,6 +123,17 @@ class TimelineFigure(Figure):
         self.options.setdefault("alt", alt_text(events))
         self.options.setdefault("width", "100%")
         return super().run()
+
+
+#: The timeline's events (from its data file) and the works' short names (from refs.bib).
+TIMELINE_EVENTS = derived.kind(
+    "timeline-events",
+    inputs=lambda env, data: files_token([data]),
+    compute=lambda env, data: load_events(data),
+)
+TIMELINE_NAMES = derived.kind(
+    "timeline-names", inputs=derived.bib_inputs, compute=lambda env: short_names(bookdata.bib_data(env))
+)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -1,0 +1,59 @@
+"""Helpers for the tests that build small synthetic books (litreview.bench.synthbook) with the
+project's own conf.py: make one, build it in this process, and read every output file."""
+
+from __future__ import annotations
+
+import sys
+from io import StringIO
+from pathlib import Path
+
+from support import ROOT
+from litreview.bench import synthbook
+
+
+def snapshot(book: Path) -> dict[str, bytes]:
+    """Every output file a reader gets (not Sphinx's own bookkeeping: .buildinfo, .doctrees)."""
+    html = book / "_build" / "html"
+    return {
+        p.relative_to(html).as_posix(): p.read_bytes()
+        for p in sorted(html.rglob("*"))
+        if p.is_file() and ".doctrees" not in p.parts and p.name != ".buildinfo"
+    }
+
+
+def ours(root: Path, chapters: int = 7, entries: int = 60, **kwargs: object) -> synthbook.SynthBook:
+    """A small synthetic book built with the project's own conf.py (every extension it ships with)."""
+    return synthbook.generate(root, chapters, entries, "ours", project=ROOT, **kwargs)  # type: ignore[arg-type]
+
+
+def build(root: Path, *, verbosity: int = 0, **overrides: object) -> tuple[object, str, str]:
+    """Build the project tree at ``root`` in this process (conf.py beside book/); the app and its log.
+
+    Like sphinx.testing's apps, it puts back the docutils registry and sys.path afterwards, and
+    the default values of Sphinx's list settings (the themes add to ``templates_path``'s default
+    list in place, which would change the configuration's digest from one build to the next and
+    make Sphinx write every page again).
+    """
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.testing.util import _clean_up_global_state
+
+    status, warning = StringIO(), StringIO()
+    out = root / "_build" / "html"
+    saved_path = sys.path.copy()
+    saved_defaults = {
+        name: list(opt.default) for name, opt in Config.config_values.items() if isinstance(opt.default, list)
+    }
+    try:
+        app = Sphinx(
+            str(root / "book"), str(root), str(out), str(out / ".doctrees"), "html",
+            confoverrides=dict(overrides), status=status, warning=warning, verbosity=verbosity,
+        )  # fmt: skip
+        app.build()
+    finally:
+        sys.path[:] = saved_path
+        for name, default in saved_defaults.items():
+            Config.config_values[name].default[:] = default
+        _clean_up_global_state()
+    assert app.statuscode == 0, warning.getvalue()
+    return app, status.getvalue(), warning.getvalue()
