@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent
 BOOK = load_book(ROOT / "CITATION.cff")
 project = BOOK.title
 author = ", ".join(BOOK.editor_names)
-copyright = rights.rights_line(BOOK)  # the short rights line (litreview.core.rights); the colophon page says all
+copyright = rights.rights_line(BOOK)  # the short rights line; the colophon page says the rest
 version = release = BOOK.version
 language = "en"
 today_fmt = "%d %B %Y"

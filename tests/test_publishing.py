@@ -84,7 +84,10 @@ def test_the_address_has_one_home_citation_cff_first_then_book_baseurl() -> None
     assert rights.address(BOOK, {}) == ""
     assert rights.address(BOOK, {"BOOK_BASEURL": "https://example.org/a"}) == "https://example.org/a/"
     published = replace(BOOK, url="https://books.example.net/rd/")
-    assert rights.address(published, {"BOOK_BASEURL": "https://example.org/a/"}) == "https://books.example.net/rd/"
+    assert (
+        rights.address(published, {"BOOK_BASEURL": "https://example.org/a/"})
+        == "https://books.example.net/rd/"
+    )
 
 
 def test_each_articles_rights_come_from_its_refs_bib_entry() -> None:
@@ -148,8 +151,10 @@ def test_without_an_address_nothing_pretends_to_one(html_build: Build) -> None:
             assert soup.find("meta", attrs={"name": "citation_public_url"}) is None, path
     cite = text(soup_of(html_build.outdir / "how-to-cite.html").select_one("article"))
     assert "example.org" not in cite
-    blocks = [b.get_text() for b in soup_of(html_build.outdir / "how-to-cite.html").select(".how-to-cite-bibtex pre")]
-    assert not any(re.search(r"^\s*url\s*=", b, flags=re.M) for b in blocks if b.startswith(("@book", "@incoll")))
+    cite_page = soup_of(html_build.outdir / "how-to-cite.html")
+    ours = [b.get_text() for b in cite_page.select(".how-to-cite-bibtex pre")]
+    ours = [b for b in ours if b.startswith(("@book", "@incollection"))]
+    assert ours and not any(re.search(r"^\s*url\s*=", b, flags=re.M) for b in ours)
 
 
 @pytest.mark.slow
@@ -209,10 +214,10 @@ def test_with_an_address_scholar_gets_the_public_and_pdf_urls(addressed: Path) -
     outdir = addressed / "_build" / "html"
     for name in ("index.html", "review/themes.html", "how-to-cite.html"):
         soup = soup_of(outdir / name)
-        assert [m["content"] for m in soup.find_all("meta", attrs={"name": "citation_public_url"})] == [BASE + name]
-        assert [m["content"] for m in soup.find_all("meta", attrs={"name": "citation_pdf_url"})] == [
-            f"{BASE}downloads/{FILE_STEM}.pdf"
-        ]
+        public = soup.find_all("meta", attrs={"name": "citation_public_url"})
+        pdf = soup.find_all("meta", attrs={"name": "citation_pdf_url"})
+        assert [m["content"] for m in public] == [BASE + name]
+        assert [m["content"] for m in pdf] == [f"{BASE}downloads/{FILE_STEM}.pdf"]
     assert (outdir / "downloads" / f"{FILE_STEM}.pdf").is_file()
 
 

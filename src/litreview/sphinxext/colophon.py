@@ -180,7 +180,7 @@ def tex(text: str) -> str:
 
 
 def latex_package(colophon: rights.Colophon) -> str:
-    """``litcolophon.sty``: the title verso (``\\sphinxbackoftitlepage``) and the address on the title page."""
+    """``litcolophon.sty``: the title verso (``\\sphinxbackoftitlepage``), the address on the title page."""
     articles = "\n".join(rf"  \item {tex(a.line())}" for a in colophon.articles)
     lines = [
         r"\NeedsTeXFormat{LaTeX2e}",
