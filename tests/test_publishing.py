@@ -261,8 +261,7 @@ def test_read_the_docs_builds_the_readme_way_with_the_system_packages() -> None:
     config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
     assert config["version"] == 2
     assert config["build"]["os"].startswith("ubuntu-") and config["build"]["tools"]["python"] == "3.11"
-    assert set(config["build"]["apt_packages"]) <= set(system_packages())
-    assert set(system_packages()) - set(config["build"]["apt_packages"]) == {"chromium", "git"}
+    assert config["build"]["apt_packages"] == system_packages()  # `nox -s book` checks every one
     first = config["build"]["commands"][0]
     assert first.endswith(quickstart_commands()[0])
     assert 'BOOK_BASEURL="${READTHEDOCS_CANONICAL_URL}"' in first
