@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from litreview.core import rights
 from litreview.core.book import load_book
 from litreview.core.outputs import FILE_STEM
 from litreview.sphinxext.pdf.preamble import latex_preamble
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parent
 BOOK = load_book(ROOT / "CITATION.cff")
 project = BOOK.title
 author = ", ".join(BOOK.editor_names)
-copyright = f"{BOOK.year}, {author}"
+copyright = rights.rights_line(BOOK)  # the short rights line; the colophon page says the rest
 version = release = BOOK.version
 language = "en"
 today_fmt = "%d %B %Y"
@@ -39,6 +40,7 @@ extensions = [
     "litreview.sphinxext.pdf",  # the PDF: litreview.sty, book structure, tables, breakable addresses
     "litreview.sphinxext.epub",  # the EPUB: its stylesheet, and what epubcheck rejects in Sphinx's output
     "litreview.sphinxext.downloads",  # the HTML's links to the PDF and EPUB
+    "litreview.sphinxext.colophon",  # rights and colophon: its page, the web footer, the PDF verso, the EPUB
     "litreview.speedups.bibcache",  # speed: formatted references kept between builds (same output)
     "litreview.speedups.fastnav",  # speed: the sidebar tree rendered once per build (same output)
     "litreview.speedups.fignumbers",  # speed: no figure renumbering when no page was read (same output)
@@ -76,7 +78,8 @@ litreview_citation_cff = "CITATION.cff"  # the book's own facts
 # -- HTML: the book theme with its repository and download buttons.
 html_theme = "sphinx_book_theme"
 html_title = BOOK.title
-html_baseurl = os.environ.get("BOOK_BASEURL", "")
+# The book's address: CITATION.cff's `url` once published, else BOOK_BASEURL, else none (nothing pretends).
+html_baseurl = rights.address(BOOK)
 html_last_updated_fmt = "%d %B %Y"
 html_static_path = []
 html_theme_options = {
@@ -88,6 +91,8 @@ html_theme_options = {
     "use_download_button": True,
     "home_page_in_toc": True,
     "show_toc_level": 2,
+    # The rights line and a link to the colophon replace the theme's "© Copyright" line.
+    "footer_content_items": ["author.html", "rights.html", "last-updated.html", "extra-footer.html"],
 }
 
 # -- LaTeX/PDF: xelatex, because pdflatex cannot set the Cyrillic that the articles and references print.
@@ -109,7 +114,7 @@ latex_show_urls = "footnote"  # a printed page cannot be clicked
 epub_basename = FILE_STEM
 epub_title = BOOK.title
 epub_author = epub_publisher = epub_contributor = author
-epub_copyright = copyright
+epub_copyright = copyright  # the EPUB's dc:rights: the short rights line
 epub_description = BOOK.abstract
 epub_uid = epub_identifier = f"{FILE_STEM}-{BOOK.version}"  # the NCX repeats the OPF's one ID
 epub_show_urls = "no"  # links stay clickable; the bibliography prints every address

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from editions_support import CYRILLIC, cyrillic_titles, edition_problems, pages_in_order, pdftotext
-from litreview.core import bib
+from litreview.core import bib, rights
 from litreview.core.book import load_book
 from litreview.core.order import reading_order
 from litreview.core.outputs import FILE_STEM
@@ -60,6 +60,18 @@ def pdf_book(project_copy: Path, pdf_build: tuple[Build, subprocess.CompletedPro
     return PdfBook(project_copy, pdf, text.split("\f"), outline, len(reader.pages))
 
 
+def chapters_in_order(book: Path) -> list:
+    """The pages the PDF sets as parts and chapters: every page but the colophon, which is the title
+    verso (litreview.sphinxext.colophon)."""
+    return [p for p in pages_in_order(book) if p.docname != rights.COLOPHON_DOC]
+
+
+def test_the_colophon_is_the_title_verso_not_a_chapter(pdf_book: PdfBook) -> None:
+    titles = [title for _depth, title, _page in pdf_book.outline]
+    assert fold_typography(rights.COLOPHON_TITLE) not in titles
+    assert fold_typography(rights.COLOPHON_TITLE) in fold_typography(pdf_book.pages[1])
+
+
 def test_the_pdf_lands_at_its_stable_path(pdf_book: PdfBook) -> None:
     assert pdf_book.pdf == pdf_book.project / "_build" / "latex" / f"{FILE_STEM}.pdf"
     assert pdf_book.pdf.stat().st_size > 0
@@ -84,7 +96,7 @@ def test_pdf_metadata_comes_from_citation_cff(pdf_book: PdfBook) -> None:
 
 
 def test_every_page_of_the_book_is_a_bookmark_in_reading_order(pdf_book: PdfBook) -> None:
-    expected = [fold_typography(p.title) for p in pages_in_order(pdf_book.project / "book")]
+    expected = [fold_typography(p.title) for p in chapters_in_order(pdf_book.project / "book")]
     titles = [title for _depth, title, _page in pdf_book.outline]
     position = -1
     for title in expected:  # each after the one before: a section may share a later chapter's title
@@ -95,7 +107,7 @@ def test_every_page_of_the_book_is_a_bookmark_in_reading_order(pdf_book: PdfBook
 
 
 def test_chapters_are_numbered(pdf_book: PdfBook) -> None:
-    chapters = [p for p in pages_in_order(pdf_book.project / "book") if not p.children]
+    chapters = [p for p in chapters_in_order(pdf_book.project / "book") if not p.children]
     toc = fold_typography("\n".join(pdf_book.pages[1 : pdf_book.outline[0][2]]))
     assert chapters
     for number, chapter in enumerate(chapters, start=1):
@@ -116,7 +128,7 @@ def chapter_pages(pdf_book: PdfBook, title: str) -> range:
 
 
 def test_each_works_cited_list_stays_inside_its_chapter(pdf_book: PdfBook) -> None:
-    pages = [p for p in pages_in_order(pdf_book.project / "book") if p.works_cited_heading]
+    pages = [p for p in chapters_in_order(pdf_book.project / "book") if p.works_cited_heading]
     assert pages, "no chapter has a filtered {bibliography} list yet"
     for page in pages:
         span = chapter_pages(pdf_book, page.title)
@@ -182,7 +194,7 @@ def test_links_are_clickable(pdf_book: PdfBook) -> None:
         for a in (page.get("/Annots") or [])
         if a.get_object()["/Subtype"] == "/Link"
     ]
-    assert len(links) > len(pages_in_order(pdf_book.project / "book"))
+    assert len(links) > len(chapters_in_order(pdf_book.project / "book"))
 
 
 def test_two_builds_of_the_same_commit_give_the_same_file(pdf_book: PdfBook, tmp_path: Path) -> None:
@@ -226,7 +238,7 @@ def test_no_row_of_a_table_is_lost(pdf_book: PdfBook, html_build: Build) -> None
     """Every cell of every table the review shows (in its HTML, built from the same sources) is printed."""
     text = squeeze(pdftotext(pdf_book.pdf, "-raw"))
     cells = 0
-    for page in pages_in_order(pdf_book.project / "book"):
+    for page in chapters_in_order(pdf_book.project / "book"):
         soup = BeautifulSoup((html_build.outdir / f"{page.docname}.html").read_text("utf-8"), "html.parser")
         for cell in soup.select("article table th, article table td"):
             cells += 1

@@ -35,6 +35,7 @@ class Book:
     abstract: str = ""
     publisher: str = ""
     keywords: tuple[str, ...] = ()
+    url: str = ""  # where the book is published, once it is (CITATION.cff's `url`)
 
     @property
     def year(self) -> int:
@@ -109,6 +110,7 @@ def load_book(path: Path) -> Book:
         abstract=" ".join(str(data.get("abstract", "")).split()),
         keywords=tuple(str(k) for k in data.get("keywords", [])),
         publisher=_entity_name(preferred.get("publisher")),
+        url=str(data.get("url") or "").strip(),
     )
 
 

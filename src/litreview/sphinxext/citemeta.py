@@ -4,8 +4,10 @@ Pages that are ours (front page, review, back matter) describe themselves as the
 chapter of it: ``citation_title``, one ``citation_author`` per editor, the date, the book as
 ``citation_inbook_title`` (Google Scholar's and Zotero's tags) and Dublin Core. An article
 chapter is someone else's work: its tags describe the *original* article from its refs.bib
-entry (``DC.source`` is the original), never the book. With ``html_baseurl`` set, pages also get
-OpenGraph tags and the build writes ``sitemap.xml``; without it, nothing absolute is invented.
+entry (``DC.source`` is the original), never the book. With ``html_baseurl`` set (the book's address,
+:func:`litreview.core.rights.address`), pages of ours name their ``citation_public_url`` and, once
+the PDF is built, the book's ``citation_pdf_url``; pages get OpenGraph tags and the build writes
+``sitemap.xml``. Without it, nothing absolute is invented.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from litreview.core import bib, dates
+from litreview.core.outputs import DOWNLOADS_DIR, EDITIONS
 from litreview.core.files import write_atomic
 from litreview.sphinxext import bookdata, derived
 from litreview.sphinxext.warnings import LitreviewWarnings, warn
@@ -42,7 +45,7 @@ def our_tags(app: Sphinx, pagename: str) -> list[tuple[str, str]]:
     tags += [("citation_language", app.config.language or "en")]
     url = bookdata.page_url(app.config, pagename)
     if url:
-        tags += [("citation_public_url", url)]
+        tags += [("citation_public_url", url), ("citation_pdf_url", pdf_url(app))]
     tags += [("DC.title", book.title if front else title)]
     tags += [("DC.creator", e.inverted) for e in book.editors]
     tags += [("DC.date", released.iso()), ("DC.language", app.config.language or "en")]
@@ -52,6 +55,15 @@ def our_tags(app: Sphinx, pagename: str) -> list[tuple[str, str]]:
     if front and book.abstract:
         tags += [("DC.description", book.abstract), ("description", book.abstract)]
     return [(k, v) for k, v in tags if v]
+
+
+def pdf_url(app: Sphinx) -> str:
+    """The PDF edition's public address: only with a base URL, and only once the PDF is built (the
+    HTML build copies it into downloads/); else "" (no address is promised that does not exist)."""
+    pdf = EDITIONS["PDF"]
+    if not app.config.html_baseurl or app.builder.name != "html" or not (Path(app.confdir) / pdf).is_file():
+        return ""
+    return posixpath.join(app.config.html_baseurl, DOWNLOADS_DIR, pdf.name)
 
 
 def original_tags(app: Sphinx, key: str, pagename: str | None = None) -> list[tuple[str, str]]:

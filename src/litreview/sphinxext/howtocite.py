@@ -149,7 +149,8 @@ class HowToCite(SphinxPostTransform):
         return bookdata.book(self.env)
 
     def url(self, docname: str | None = None) -> str:
-        return bookdata.page_url(self.config, docname or self.config.root_doc)
+        """A chapter's page address, or the book's own address (its base URL); "" without one."""
+        return bookdata.page_url(self.config, docname) if docname else self.config.html_baseurl
 
     def link(self, docname: str) -> addnodes.pending_xref:
         """A link to a page that every builder resolves (HTML, LaTeX, EPUB)."""
