@@ -18,6 +18,7 @@ from editions_support import edition_problems, normal, pages_in_order, squeeze
 from litreview.core.book import load_book
 from litreview.core.editions import FILE_STEM
 from litreview.sphinxext.editions import epub_safe_svg
+from litreview.tools import ace
 
 DC = "http://purl.org/dc/elements/1.1/"
 OPF = "http://www.idpf.org/2007/opf"
@@ -38,6 +39,15 @@ def test_epubcheck_reports_no_errors(epub_build: Build) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "no errors" in proc.stdout
+
+
+@pytest.mark.slow
+def test_the_accessibility_checker_finds_nothing(epub_build: Build) -> None:
+    """DAISY Ace, the checker publishers run (pinned in tools/ace, offline on Debian's Chromium): no
+    violation of any impact, on any page or in the package's accessibility metadata."""
+    found, report = ace.check(epub_build.outdir / f"{FILE_STEM}.epub")
+    assert report["earl:testSubject"]["metadata"]["dc:title"], "Ace did not read the EPUB's package"
+    assert not found, f"Ace found {len(found)} violation(s):\n" + "\n".join(found)
 
 
 def opf(epub: Path) -> ElementTree.Element:
