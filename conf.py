@@ -34,6 +34,7 @@ extensions = [
     "litreview.sphinxext.seedcite",  # {seedcite}: reference markers as the articles printed them, linked
     "litreview.sphinxext.corpus",  # {corpus-table}: the review's table of the articles, counted from seeds/
     "litreview.sphinxext.timeline",  # {timeline-figure}/{timeline-table}: from book/review/timeline.yaml
+    "litreview.sphinxext.numbering",  # chapters 1, 2, … across the parts, as in the PDF; back matter unnumbered
     "litreview.sphinxext.editions",  # PDF book structure, Russian hyphenation, download links, EPUB fixes
     "litreview.speedups.bibcache",  # speed: formatted references kept between builds (same output)
     "litreview.speedups.fastnav",  # speed: the sidebar tree rendered once per build (same output)
@@ -42,6 +43,7 @@ extensions = [
 ]
 exclude_patterns = ["_build", ".DS_Store"]
 numfig = True  # figures and tables are numbered, so the review can refer to "Figure 1"
+numfig_secnum_depth = 1  # within their chapter, "Table 3.1", in all three editions
 nitpicky = True
 
 # -- MyST: only the syntax extensions the book uses, each on purpose.

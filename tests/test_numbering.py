@@ -1,0 +1,124 @@
+"""One numbering in the three editions: chapters, tables and figures carry the same numbers in the
+HTML, the EPUB and the PDF ("Table 3.1" everywhere), read back from the built outputs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import Build
+from editions_support import normal, pages_in_order, pdftotext, squeeze
+from litreview.core.editions import FILE_STEM
+
+pytestmark = pytest.mark.slow
+
+#: What LaTeX prints before a caption's number, for the label the HTML shows.
+PDF_LABELS = {"Table": "Table", "Fig.": "Fig."}
+
+
+def captions(soup: BeautifulSoup) -> list[tuple[str, str]]:
+    """A page's numbered tables and figures, in order: ("Table 3.1", caption text)."""
+    found = []
+    for number in soup.select("span.caption-number"):
+        text = number.find_next_sibling("span", class_="caption-text")
+        found.append((normal(number.get_text()), normal(text.get_text() if text else "")))
+    return found
+
+
+def chapter_number(soup: BeautifulSoup) -> str:
+    """The number the page's title shows ("3"), or "" for an unnumbered page."""
+    number = soup.find("h1").find("span", class_="section-number")
+    return normal(number.get_text()).rstrip(".") if number else ""
+
+
+def edition(pages: dict[str, BeautifulSoup]) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    return {docname: (chapter_number(soup), captions(soup)) for docname, soup in pages.items()}
+
+
+@pytest.fixture(scope="module")
+def docnames(project_copy: Path) -> list[str]:
+    return [page.docname for page in pages_in_order(project_copy / "book")]
+
+
+@pytest.fixture(scope="module")
+def html(html_build: Build, docnames: list[str]) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    assert html_build.returncode == 0, html_build.stderr[-3000:]
+    return edition({
+        d: BeautifulSoup((html_build.outdir / f"{d}.html").read_text(encoding="utf-8"), "html.parser")
+        for d in docnames
+    })  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def epub(epub_build: Build, docnames: list[str]) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    assert epub_build.returncode == 0, epub_build.stderr[-3000:]
+    with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
+        return edition({d: BeautifulSoup(z.read(f"{d}.xhtml"), "html.parser") for d in docnames})
+
+
+def expected_chapters(project: Path) -> dict[str, str]:
+    """The PDF's structure, from the sources: the pages of the front page's numbered toctrees are
+    chapters 1, 2, … in reading order (a hub page, a part, is unnumbered); the rest unnumbered."""
+    index = (project / "book" / "index.md").read_text(encoding="utf-8")
+    numbered = set()
+    for block in re.findall(r"^```\{toctree\}\n(.*?)^```", index, flags=re.M | re.S):
+        if re.search(r"^:numbered:", block, flags=re.M):
+            numbered |= {line.strip() for line in block.splitlines() if line.strip() and line[0] != ":"}
+    pages = pages_in_order(project / "book")
+    hubs = {page.docname for page in pages if page.children}
+    inside = {child for page in pages if page.docname in numbered for child in page.children}
+    found, count = {}, 0
+    for page in pages:
+        if page.docname not in hubs and (page.docname in numbered or page.docname in inside):
+            count += 1
+            found[page.docname] = str(count)
+        else:
+            found[page.docname] = ""
+    return found
+
+
+def test_html_and_epub_number_chapters_tables_and_figures_alike(
+    html: dict, epub: dict, project_copy: Path
+) -> None:
+    chapters = expected_chapters(project_copy)
+    assert any(chapters.values()) and not all(chapters.values())
+    assert {d: number for d, (number, _) in html.items()} == chapters
+    assert {d: number for d, (number, _) in epub.items()} == chapters
+    assert any(caps for _, caps in html.values()), "the book numbers no table or figure"
+    for docname, (number, caps) in html.items():
+        assert epub[docname][1] == caps, f"{docname}: the EPUB numbers its tables and figures differently"
+        for label, _caption in caps:
+            kind, _, value = label.partition(" ")
+            assert value.split(".")[0] == number or not number, f"{docname}: {label} is not in chapter {number}"
+            assert re.fullmatch(rf"{number}\.\d+" if number else r"\d+", value), f"{docname}: {label}"
+
+
+def test_the_pdf_numbers_chapters_tables_and_figures_as_the_html_does(
+    html: dict, pdf_build: tuple[Build, subprocess.CompletedProcess[str]], project_copy: Path
+) -> None:
+    latex, proc = pdf_build
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    pdf = latex.outdir / f"{FILE_STEM}.pdf"
+    text = squeeze(pdftotext(pdf, "-raw"))
+    pages = {page.docname: page for page in pages_in_order(project_copy / "book")}
+    contents = normal(pdftotext(pdf, "-l", "6"))
+    problems = []
+    for docname, (number, caps) in html.items():
+        title = " ".join(normal(pages[docname].title).split()[:3])
+        numbered_in_pdf = re.search(rf"(?:^|\s)(\d+) {re.escape(title)}", contents)
+        shown = numbered_in_pdf.group(1) if numbered_in_pdf else ""
+        if shown != number:
+            problems.append(
+                f"{docname}: chapter {number or 'unnumbered'} in the HTML, {shown or 'unnumbered'} in the PDF"
+            )
+        for label, caption in caps:
+            kind, _, value = label.partition(" ")
+            printed = squeeze(f"{PDF_LABELS[kind]} {value}: {' '.join(caption.split()[:6])}")
+            if printed not in text:
+                problems.append(f"{docname}: the PDF does not print {label}: {caption[:50]!r}")
+    assert not problems, "\n".join(problems)
