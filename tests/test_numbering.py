@@ -32,7 +32,8 @@ def captions(soup: BeautifulSoup) -> list[tuple[str, str]]:
 
 def chapter_number(soup: BeautifulSoup) -> str:
     """The number the page's title shows ("3"), or "" for an unnumbered page."""
-    number = soup.find("h1").find("span", class_="section-number")
+    heading = soup.select_one("article h1") or soup.find("h1")
+    number = heading.find("span", class_="section-number")
     return normal(number.get_text()).rstrip(".") if number else ""
 
 

@@ -16,6 +16,7 @@ Each repair in ``static/theme.js`` and ``static/theme.css`` answers a fault a re
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ from sphinx.config import Config
 from litreview.sphinxext import bookdata
 
 STATIC = Path(__file__).parent / "static"
+TEMPLATES = Path(__file__).parent / "templates"
+#: The viewport meta docutils puts in a page's meta tags: the layout already writes one.
+DOCUTILS_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
 
 
 ASSETS = ("theme.js", "theme.css")
@@ -33,10 +37,19 @@ EBOOK_CSS = "ebook.css"
 
 
 def add_static_path(app: Sphinx, config: Config) -> None:
-    """Serve our files from the book's _static/ (conf.py's html_static_path stays empty)."""
+    """Serve our files from the book's _static/ (conf.py's html_static_path stays empty), and
+    use our templates (one viewport meta; the index's locators name their chapter)."""
     path = str(STATIC)
     if path not in config.html_static_path:
         config.html_static_path.append(path)
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path.append(str(TEMPLATES))
+
+
+def one_viewport(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """html-page-context: the layout writes the page's viewport meta; docutils' copy is dropped."""
+    if "metatags" in context:
+        context["metatags"] = DOCUTILS_VIEWPORT.sub("", context["metatags"])
 
 
 def add_assets(app: Sphinx) -> None:
@@ -52,4 +65,5 @@ def add_assets(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_static_path)
     app.connect("builder-inited", add_assets)
+    app.connect("html-page-context", one_viewport)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

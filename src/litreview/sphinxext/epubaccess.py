@@ -1,0 +1,103 @@
+"""Sphinx extension: the EPUB as an accessibility checker (DAISY Ace) wants it.
+
+- every page's ``<html>`` names its language (``lang`` and ``xml:lang``, from ``language``);
+- the package declares the five schema.org accessibility metadata a publisher declares (how the
+  book can be read, what it offers, that it has no hazard, and a summary);
+- the navigation document's ``epub:type`` carries its matching ARIA role (``doc-toc``).
+
+Sphinx's EPUB builder writes ``content.opf`` and ``nav.xhtml`` from its own templates; they are
+amended just before the book is zipped (:func:`wrap_build_epub`), with lxml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from sphinx.application import Sphinx
+
+OPF = "http://www.idpf.org/2007/opf"
+XHTML = "http://www.w3.org/1999/xhtml"
+EPUB = "http://www.idpf.org/2007/ops"
+
+#: What the book is, for a reader who cannot see it: text, tables and one figure whose text
+#: alternative and table say the same. Each value is from the schema.org / EPUB Accessibility
+#: vocabularies; the summary says it in words.
+ACCESSIBILITY = [
+    ("schema:accessMode", "textual"),
+    ("schema:accessMode", "visual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "index"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityHazard", "none"),
+    (
+        "schema:accessibilitySummary",
+        "The book is text with headings, a table of contents and an index; its tables have header "
+        "rows; its one figure, a timeline, has a text alternative and the table below it lists the "
+        "same events.",
+    ),
+]
+
+
+def html_tag(language: str) -> str:
+    """The ``<html>`` start tag of every EPUB page: XHTML and EPUB namespaces, and its language."""
+    return (
+        f'<html xmlns="{XHTML}" xmlns:epub="{EPUB}" lang="{language}" xml:lang="{language}">'
+    )
+
+
+def set_language(app: Sphinx) -> None:
+    """builder-inited: the EPUB builder's pages open with an ``<html>`` that names the language."""
+    if app.builder.name.startswith("epub"):
+        app.builder.html_tag = html_tag(app.config.language or "en")  # type: ignore[attr-defined]
+
+
+def amend_package(opf: Path) -> None:
+    """Add the accessibility metadata to content.opf (once)."""
+    tree = etree.parse(str(opf))
+    metadata = tree.getroot().find(f"{{{OPF}}}metadata")
+    present = {m.get("property") for m in metadata.findall(f"{{{OPF}}}meta")}
+    for prop, value in ACCESSIBILITY:
+        if prop in present:
+            continue
+        meta = etree.SubElement(metadata, f"{{{OPF}}}meta", property=prop)
+        meta.text = value
+        meta.tail = "\n    "
+    tree.write(str(opf), xml_declaration=True, encoding="UTF-8")
+
+
+def amend_nav(nav: Path) -> None:
+    """Give the navigation document's ``<nav epub:type="…">`` its ARIA role."""
+    tree = etree.parse(str(nav))
+    roles = {"toc": "doc-toc", "landmarks": "navigation", "page-list": "doc-pagelist"}
+    for element in tree.iter(f"{{{XHTML}}}nav"):
+        kind = element.get(f"{{{EPUB}}}type")
+        if kind in roles and not element.get("role"):
+            element.set("role", roles[kind])
+    tree.write(str(nav), xml_declaration=True, encoding="UTF-8")
+
+
+def wrap_build_epub(app: Sphinx) -> None:
+    """Amend the package and navigation documents just before Sphinx zips the EPUB."""
+    if not app.builder.name.startswith("epub"):
+        return
+    builder = app.builder
+    original = builder.build_epub  # type: ignore[attr-defined]
+
+    def build_epub() -> None:
+        outdir = Path(builder.outdir)
+        amend_package(outdir / "content.opf")
+        amend_nav(outdir / "nav.xhtml")
+        original()
+
+    builder.build_epub = build_epub  # type: ignore[attr-defined]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", set_language)
+    app.connect("builder-inited", wrap_build_epub)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
