@@ -85,7 +85,8 @@ html_theme_options = {
     "use_repository_button": bool(os.environ.get("BOOK_REPOSITORY_URL")),
     "use_source_button": bool(os.environ.get("BOOK_REPOSITORY_URL")),
     "use_download_button": True,
-    "home_page_in_toc": True,
+    "home_page_in_toc": False,  # the sidebar's title is the link home: the title shows once
+    "show_navbar_depth": 2,  # the five articles listed under "The articles", not behind an arrow
     "show_toc_level": 2,
 }
 
