@@ -23,7 +23,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from litreview.sphinxext import bookdata
+from litreview.sphinxext import bookdata, exports
 
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -63,6 +63,35 @@ def chapter_locators(app: Sphinx, pagename: str, templatename: str, context: dic
     context["lit_locator"] = lambda href: labels.get(href.partition("#")[0], href.partition("#")[0])
 
 
+def download_menu(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """html-page-context (after the editions add the book's PDF and EPUB): the download menu offers
+    what a reader wants, not the page's MyST source or a print of the web page; a chapter adds its
+    reading list. A menu left empty is not shown."""
+    if not bookdata.is_web_html(app):
+        return
+    buttons = context.get("header_buttons", [])
+    group = next((b for b in buttons if b.get("label") == "download-buttons"), None)
+    if group is None:
+        return
+    unwanted = ("download-source-button", "download-pdf-button")
+    group["buttons"] = [b for b in group["buttons"] if b.get("label") not in unwanted]
+    if exports.reading_list_keys(app.env, pagename):
+        stem = f"{exports.READING_LISTS}/{exports.reading_list_name(pagename)}"
+        group["buttons"] += [
+            {
+                "type": "link",
+                "url": context["pathto"](f"{stem}{fmt.suffix}", 1),
+                "text": f"Reading list ({fmt.label})",
+                "tooltip": f"Download the works this chapter cites ({fmt.description})",
+                "icon": "fas fa-list",
+                "label": f"download-reading-list-{fmt.suffix[1:]}-button",
+            }
+            for fmt in exports.FORMATS
+        ]
+    if not group["buttons"]:
+        buttons.remove(group)
+
+
 def one_viewport(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """html-page-context: the layout writes the page's viewport meta; docutils' copy is dropped."""
     if "metatags" in context:
@@ -84,4 +113,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", add_assets)
     app.connect("html-page-context", one_viewport)
     app.connect("html-page-context", chapter_locators)
+    app.connect("html-page-context", download_menu, priority=520)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
