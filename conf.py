@@ -34,9 +34,9 @@ extensions = [
     "litreview.sphinxext.seedcite",  # {seedcite}: reference markers as the articles printed them, linked
     "litreview.sphinxext.corpus",  # {corpus-table}: the review's table of the articles, counted from seeds/
     "litreview.sphinxext.timeline",  # {timeline-figure}/{timeline-table}: from book/review/timeline.yaml
-    "litreview.sphinxext.numbering",  # chapters 1, 2, … across the parts, as in the PDF; back matter unnumbered
-    "litreview.sphinxext.editions",
-    "litreview.sphinxext.epubaccess",  # EPUB: lang on every page, accessibility metadata, ARIA roles  # PDF book structure, Russian hyphenation, download links, EPUB fixes
+    "litreview.sphinxext.numbering",  # chapters 1, 2, … across the parts, as the PDF; back matter unnumbered
+    "litreview.sphinxext.editions",  # PDF book structure, Russian hyphenation, download links, EPUB fixes
+    "litreview.sphinxext.epubaccess",  # EPUB: lang on every page, accessibility metadata, ARIA roles
     "litreview.speedups.bibcache",  # speed: formatted references kept between builds (same output)
     "litreview.speedups.fastnav",  # speed: the sidebar tree rendered once per build (same output)
     "litreview.speedups.fignumbers",  # speed: no figure renumbering when no page was read (same output)

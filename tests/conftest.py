@@ -41,7 +41,9 @@ pytest_plugins = ("sphinx.testing.fixtures", "browser_support")
 
 ROOT = Path(__file__).resolve().parents[1]
 ROOTS = ROOT / "tests" / "roots"
-IGNORED = shutil.ignore_patterns("_build", ".nox", ".git", "__pycache__", "*.egg-info", ".pytest_cache", "node_modules")
+IGNORED = shutil.ignore_patterns(
+    "_build", ".nox", ".git", "__pycache__", "*.egg-info", ".pytest_cache", "node_modules"
+)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -45,9 +45,7 @@ ACCESSIBILITY = [
 
 def html_tag(language: str) -> str:
     """The ``<html>`` start tag of every EPUB page: XHTML and EPUB namespaces, and its language."""
-    return (
-        f'<html xmlns="{XHTML}" xmlns:epub="{EPUB}" lang="{language}" xml:lang="{language}">'
-    )
+    return f'<html xmlns="{XHTML}" xmlns:epub="{EPUB}" lang="{language}" xml:lang="{language}">'
 
 
 def set_language(app: Sphinx) -> None:

@@ -64,7 +64,8 @@ def violations(report: dict) -> list[str]:
             test = assertion.get("earl:test", {})
             where = " ".join(result.get("earl:pointer", {}).get("css", []))
             html = " ".join(result.get("html", "").split())[:120]
-            lines.append(f"{url}: {test.get('dct:title')} ({test.get('earl:impact')}) {where} {html}".rstrip())
+            title, impact = test.get("dct:title"), test.get("earl:impact")
+            lines.append(f"{url}: {title} ({impact}) {where} {html}".rstrip())
     return lines
 
 
