@@ -78,6 +78,11 @@ html_title = BOOK.title
 html_baseurl = os.environ.get("BOOK_BASEURL", "")
 html_last_updated_fmt = "%d %B %Y"
 html_static_path = []
+# The theme's sidebar, and the book's index after the back matter (litreview.sphinxext.theme's template).
+html_sidebars = {
+    "**": ["navbar-logo.html", "icon-links.html", "search-button-field.html", "sbt-sidebar-nav.html",
+           "lit-sidebar-index.html"]
+}  # fmt: skip
 html_theme_options = {
     "repository_url": os.environ.get("BOOK_REPOSITORY_URL", ""),
     "repository_branch": "main",
