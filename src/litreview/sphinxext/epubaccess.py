@@ -3,7 +3,9 @@
 - every page's ``<html>`` names its language (``lang`` and ``xml:lang``, from ``language``);
 - the package declares the five schema.org accessibility metadata a publisher declares (how the
   book can be read, what it offers, that it has no hazard, and a summary);
-- the navigation document's ``epub:type`` carries its matching ARIA role (``doc-toc``).
+- the navigation document's ``epub:type`` carries its matching ARIA role (``doc-toc``);
+- notes are EPUB 3 notes, which e-readers open as pop-ups: a note's marker says
+  ``epub:type="noteref"`` and the note ``epub:type="footnote"`` (docutils gives the ARIA roles).
 
 Sphinx's EPUB builder writes ``content.opf`` and ``nav.xhtml`` from its own templates; they are
 amended just before the book is zipped (:func:`wrap_build_epub`), with lxml.
@@ -79,6 +81,23 @@ def amend_nav(nav: Path) -> None:
     tree.write(str(nav), xml_declaration=True, encoding="UTF-8")
 
 
+#: EPUB 3 structural semantics for the ARIA roles docutils writes.
+NOTE_TYPES = {"doc-noteref": "noteref", "doc-footnote": "footnote", "doc-endnote": "endnote"}
+
+
+def amend_notes(page: Path) -> None:
+    """Mark a page's note markers and notes with the EPUB 3 types their ARIA roles name."""
+    tree = etree.parse(str(page))
+    changed = False
+    for element in tree.iter(f"{{{XHTML}}}a", f"{{{XHTML}}}aside"):
+        kind = NOTE_TYPES.get(element.get("role", ""))
+        if kind and not element.get(f"{{{EPUB}}}type"):
+            element.set(f"{{{EPUB}}}type", kind)
+            changed = True
+    if changed:
+        tree.write(str(page), xml_declaration=True, encoding="UTF-8")
+
+
 def wrap_build_epub(app: Sphinx) -> None:
     """Amend the package and navigation documents just before Sphinx zips the EPUB."""
     if not app.builder.name.startswith("epub"):
@@ -90,6 +109,9 @@ def wrap_build_epub(app: Sphinx) -> None:
         outdir = Path(builder.outdir)
         amend_package(outdir / "content.opf")
         amend_nav(outdir / "nav.xhtml")
+        for page in sorted(outdir.rglob("*.xhtml")):
+            if page.name != "nav.xhtml":
+                amend_notes(page)
         original()
 
     builder.build_epub = build_epub  # type: ignore[attr-defined]
