@@ -85,10 +85,32 @@ def amend_nav(nav: Path) -> None:
 NOTE_TYPES = {"doc-noteref": "noteref", "doc-footnote": "footnote", "doc-endnote": "endnote"}
 
 
-def amend_notes(page: Path) -> None:
-    """Mark a page's note markers and notes with the EPUB 3 types their ARIA roles name."""
-    tree = etree.parse(str(page))
+def label_cells(tree: Any) -> bool:
+    """Give every body cell of a table with a head row its column's heading (``data-label``), so
+    that on a narrow screen ebook.css can show each row as a card with labelled cells."""
     changed = False
+    for table in tree.iter(f"{{{XHTML}}}table"):
+        head = table.find(f"{{{XHTML}}}thead/{{{XHTML}}}tr")
+        if head is None:
+            continue
+        labels = [" ".join("".join(th.itertext()).split()) for th in head]
+        if len(labels) < 2:
+            continue
+        table.set("class", f"{table.get('class', '')} lit-cards".strip())
+        for body in table.iter(f"{{{XHTML}}}tbody"):
+            for row in body.iter(f"{{{XHTML}}}tr"):
+                for cell, label in zip(row, labels, strict=False):
+                    if label:
+                        cell.set("data-label", label)
+        changed = True
+    return changed
+
+
+def amend_notes(page: Path) -> None:
+    """Mark a page's note markers and notes with the EPUB 3 types their ARIA roles name; label
+    its tables' cells with their columns (:func:`label_cells`)."""
+    tree = etree.parse(str(page))
+    changed = label_cells(tree)
     for element in tree.iter(f"{{{XHTML}}}a", f"{{{XHTML}}}aside"):
         kind = NOTE_TYPES.get(element.get("role", ""))
         if kind and not element.get(f"{{{EPUB}}}type"):
