@@ -125,6 +125,35 @@ HIDDEN_SHOWN_JS = """() => [...document.querySelectorAll(".visually-hidden")]
   .map(el => el.textContent.trim())"""
 
 
+# Words the page breaks across two lines other than at a hyphen or in an address: each word's
+# line boxes (a Range's client rects), on different lines, where no hyphen or "/" ends the first.
+BROKEN_WORDS_JS = r"""() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest("script, style, pre") || !el.checkVisibility()) continue;
+    for (const m of n.data.matchAll(/\S+/g)) {
+      if (m[0].length < 2 || /:\/\/|^www\./.test(m[0])) continue;  // an address may break anywhere
+      const tops = [];
+      for (let i = 0; i < m[0].length; i++) {
+        range.setStart(n, m.index + i); range.setEnd(n, m.index + i + 1);
+        const r = range.getBoundingClientRect();
+        if (r.height) tops.push([Math.round(r.top), m[0][i]]);
+      }
+      for (let i = 1; i < tops.length; i++) {
+        if (tops[i][0] > tops[i - 1][0] + 2 && !/[-‐\u00ad–—\/]/.test(tops[i - 1][1])) {
+          broken.push(m[0].slice(0, i) + "|" + m[0].slice(i));
+          break;
+        }
+      }
+    }
+  }
+  return broken.slice(0, 10);
+}"""
+
+
 @pytest.mark.slow
 def test_on_an_e_reader_screen_tables_fit_and_hidden_text_stays_hidden(
     epub_build: Build, browser: Browser, tmp_path: Path
@@ -134,16 +163,22 @@ def test_on_an_e_reader_screen_tables_fit_and_hidden_text_stays_hidden(
     with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
         z.extractall(tmp_path)
         pages = [n for n in z.namelist() if n.endswith(".xhtml") and n != "nav.xhtml"]
-    problems, hidden_shown = {}, []
+    problems, hidden_shown, broken, brackets = {}, [], {}, []
     page = browser.new_page(viewport={"width": 600, "height": 900})
     for name in pages:
         page.goto((tmp_path / name).as_uri())
         if wide := page.evaluate(TOO_WIDE_JS):
             problems[name] = wide
         hidden_shown += [f"{name}: {words}" for words in page.evaluate(HIDDEN_SHOWN_JS)]
+        if words := page.evaluate(BROKEN_WORDS_JS):
+            broken[name] = words
+        if "[[" in page.evaluate("document.body.innerText"):
+            brackets.append(name)
     page.close()
     assert not problems, f"wider than a 600-px screen: {problems}"
     assert not hidden_shown, f"screen-reader text shown to every reader: {hidden_shown}"
+    assert not broken, f"words broken across lines, not at a hyphen: {broken}"
+    assert not brackets, f"a note marker reads [[…]] on {brackets}"
 
 
 @pytest.mark.slow

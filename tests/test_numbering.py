@@ -107,12 +107,14 @@ def test_the_pdf_numbers_chapters_tables_and_figures_as_the_html_does(
     pdf = latex.outdir / f"{FILE_STEM}.pdf"
     text = squeeze(pdftotext(pdf, "-raw"))
     pages = {page.docname: page for page in pages_in_order(project_copy / "book")}
-    contents = normal(pdftotext(pdf, "-l", "6"))
+    contents = [normal(line) for line in pdftotext(pdf, "-layout", "-l", "6").splitlines()]
     problems = []
     for docname, (number, caps) in html.items():
         title = " ".join(normal(pages[docname].title).split()[:3])
-        numbered_in_pdf = re.search(rf"(?:^|\s)(\d+) {re.escape(title)}", contents)
-        shown = numbered_in_pdf.group(1) if numbered_in_pdf else ""
+        # A line of the contents: "3 The corpus and its appraisal . . . 9", or the title alone.
+        lines = [line for line in contents if re.match(rf"(\d+ )?{re.escape(title)}", line)]
+        assert lines, f"{docname}: {title!r} is not in the PDF's contents"
+        shown = lines[0].split()[0] if lines[0][0].isdigit() else ""
         if shown != number:
             problems.append(
                 f"{docname}: chapter {number or 'unnumbered'} in the HTML, {shown or 'unnumbered'} in the PDF"
