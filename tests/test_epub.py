@@ -125,8 +125,8 @@ HIDDEN_SHOWN_JS = """() => [...document.querySelectorAll(".visually-hidden")]
   .map(el => el.textContent.trim())"""
 
 
-# Words the page breaks across two lines other than at a hyphen or in an address: each word's
-# line boxes (a Range's client rects), on different lines, where no hyphen or "/" ends the first.
+# Words the page breaks across two lines other than where Unicode allows (after a hyphen, a dash,
+# "/" or "…", before a dash) or in an address: each character's box, lower than the one before.
 BROKEN_WORDS_JS = r"""() => {
   const broken = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -143,7 +143,9 @@ BROKEN_WORDS_JS = r"""() => {
         if (r.height) tops.push([Math.round(r.top), m[0][i]]);
       }
       for (let i = 1; i < tops.length; i++) {
-        if (tops[i][0] > tops[i - 1][0] + 2 && !/[-‐\u00ad–—\/]/.test(tops[i - 1][1])) {
+        // Unicode lets a line break after a hyphen, a dash, "/" or "…", and before a dash.
+        const allowed = /[-‐\u00ad–—\/…]/.test(tops[i - 1][1]) || /[–—]/.test(tops[i][1]);
+        if (tops[i][0] > tops[i - 1][0] + 2 && !allowed) {
           broken.push(m[0].slice(0, i) + "|" + m[0].slice(i));
           break;
         }
