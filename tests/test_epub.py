@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -18,6 +19,7 @@ from editions_support import edition_problems, normal, pages_in_order, squeeze
 from litreview.core.book import load_book
 from litreview.core.editions import FILE_STEM
 from litreview.sphinxext.editions import epub_safe_svg
+from litreview.sphinxext.epubaccess import book_urn
 from litreview.tools import ace
 
 DC = "http://purl.org/dc/elements/1.1/"
@@ -64,6 +66,21 @@ def test_epub_metadata_comes_from_citation_cff(epub_build: Build, project_copy: 
     assert meta.findtext(f".//{{{DC}}}language") == "en"
     creators = meta.findtext(f".//{{{DC}}}creator")
     assert all(editor in creators for editor in info.editor_names)
+
+
+@pytest.mark.slow
+def test_the_identifier_is_a_urn_from_the_books_facts(epub_build: Build, project_copy: Path) -> None:
+    info = load_book(project_copy / "CITATION.cff")
+    meta = opf(epub_build.outdir / f"{FILE_STEM}.epub")
+    identifier = next(
+        i for i in meta.iter(f"{{{DC}}}identifier") if i.get("id") == meta.get("unique-identifier")
+    )
+    urn = identifier.text
+    assert urn == book_urn(info.title, ", ".join(info.editor_names), info.version)
+    assert uuid.UUID(urn.removeprefix("urn:uuid:")).version == 5
+    with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
+        ncx = ElementTree.fromstring(z.read("toc.ncx"))
+    assert [m.get("content") for m in ncx.iter(f"{{{NCX}}}meta") if m.get("name") == "dtb:uid"] == [urn]
 
 
 @pytest.mark.slow

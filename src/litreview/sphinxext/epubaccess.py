@@ -4,6 +4,8 @@
 - the package declares the five schema.org accessibility metadata a publisher declares (how the
   book can be read, what it offers, that it has no hazard, and a summary);
 - the navigation document's ``epub:type`` carries its matching ARIA role (``doc-toc``);
+- the book's identifier is a URN, ``urn:uuid:`` derived (uuid5) from its facts (title, editors,
+  version), the same in the package and the NCX;
 - notes are EPUB 3 notes, which e-readers open as pop-ups: a note's marker says
   ``epub:type="noteref"`` and the note ``epub:type="footnote"`` (docutils gives the ARIA roles).
 
@@ -13,6 +15,7 @@ amended just before the book is zipped (:func:`wrap_build_epub`), with lxml.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,30 @@ def set_language(app: Sphinx) -> None:
     """builder-inited: the EPUB builder's pages open with an ``<html>`` that names the language."""
     if app.builder.name.startswith("epub"):
         app.builder.html_tag = html_tag(app.config.language or "en")  # type: ignore[attr-defined]
+
+
+DC = "http://purl.org/dc/elements/1.1/"
+NCX = "http://www.daisy.org/z3986/2005/ncx/"
+
+
+def book_urn(title: str, editors: str, version: str) -> str:
+    """The book's identifier: the same facts give the same URN on every build."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, chr(31).join([title, editors, version]))}"
+
+
+def set_identifier(opf: Path, ncx: Path, urn: str) -> None:
+    """The package's unique identifier and the NCX's dtb:uid become ``urn``."""
+    tree = etree.parse(str(opf))
+    unique = tree.getroot().get("unique-identifier")
+    for identifier in tree.iter(f"{{{DC}}}identifier"):
+        if identifier.get("id") == unique:
+            identifier.text = urn
+    tree.write(str(opf), xml_declaration=True, encoding="UTF-8")
+    toc = etree.parse(str(ncx))
+    for meta in toc.iter(f"{{{NCX}}}meta"):
+        if meta.get("name") == "dtb:uid":
+            meta.set("content", urn)
+    toc.write(str(ncx), xml_declaration=True, encoding="UTF-8")
 
 
 def amend_package(opf: Path) -> None:
@@ -130,6 +157,9 @@ def wrap_build_epub(app: Sphinx) -> None:
     def build_epub() -> None:
         outdir = Path(builder.outdir)
         amend_package(outdir / "content.opf")
+        config = builder.config
+        urn = book_urn(config.epub_title, config.epub_author, config.version)
+        set_identifier(outdir / "content.opf", outdir / "toc.ncx", urn)
         amend_nav(outdir / "nav.xhtml")
         for page in sorted(outdir.rglob("*.xhtml")):
             if page.name != "nav.xhtml":
