@@ -37,10 +37,12 @@ extensions = [
     "litreview.sphinxext.seedcite",  # {seedcite}: reference markers as the articles printed them, linked
     "litreview.sphinxext.corpus",  # {corpus-table}: the review's table of the articles, counted from seeds/
     "litreview.sphinxext.timeline",  # {timeline-figure}/{timeline-table}: from book/review/timeline.yaml
+    "litreview.sphinxext.numbering",  # chapters 1, 2, … across the parts, as the PDF; back matter unnumbered
     "litreview.sphinxext.pdf",  # the PDF: litreview.sty, book structure, tables, breakable addresses
     "litreview.sphinxext.epub",  # the EPUB: its stylesheet, and what epubcheck rejects in Sphinx's output
     "litreview.sphinxext.downloads",  # the HTML's links to the PDF and EPUB
     "litreview.sphinxext.colophon",  # rights and colophon: its page, the web footer, the PDF verso, the EPUB
+    "litreview.sphinxext.epubaccess",  # EPUB: lang on every page, accessibility metadata, ARIA roles
     "litreview.speedups.bibcache",  # speed: formatted references kept between builds (same output)
     "litreview.speedups.fastnav",  # speed: the sidebar tree rendered once per build (same output)
     "litreview.speedups.fignumbers",  # speed: no figure renumbering when no page was read (same output)
@@ -48,6 +50,7 @@ extensions = [
 ]
 exclude_patterns = ["_build", ".DS_Store"]
 numfig = True  # figures and tables are numbered, so the review can refer to "Figure 1"
+numfig_secnum_depth = 1  # within their chapter, "Table 3.1", in all three editions
 nitpicky = True
 
 # -- MyST: only the syntax extensions the book uses, each on purpose.
@@ -82,6 +85,11 @@ html_title = BOOK.title
 html_baseurl = rights.address(BOOK)
 html_last_updated_fmt = "%d %B %Y"
 html_static_path = []
+# The theme's sidebar, and the book's index after the back matter (litreview.sphinxext.theme's template).
+html_sidebars = {
+    "**": ["navbar-logo.html", "icon-links.html", "search-button-field.html", "sbt-sidebar-nav.html",
+           "lit-sidebar-index.html"]
+}  # fmt: skip
 html_theme_options = {
     "repository_url": os.environ.get("BOOK_REPOSITORY_URL", ""),
     "repository_branch": "main",
@@ -89,7 +97,8 @@ html_theme_options = {
     "use_repository_button": bool(os.environ.get("BOOK_REPOSITORY_URL")),
     "use_source_button": bool(os.environ.get("BOOK_REPOSITORY_URL")),
     "use_download_button": True,
-    "home_page_in_toc": True,
+    "home_page_in_toc": False,  # the sidebar's title is the link home: the title shows once
+    "show_navbar_depth": 2,  # the five articles listed under "The articles", not behind an arrow
     "show_toc_level": 2,
     # The rights line and a link to the colophon replace the theme's "© Copyright" line.
     "footer_content_items": ["author.html", "rights.html", "last-updated.html", "extra-footer.html"],

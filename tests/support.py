@@ -33,7 +33,9 @@ from litreview.tools import build
 
 ROOT = Path(__file__).resolve().parents[1]
 ROOTS = ROOT / "tests" / "roots"
-IGNORED = shutil.ignore_patterns("_build", ".nox", ".git", "__pycache__", "*.egg-info", ".pytest_cache")
+IGNORED = shutil.ignore_patterns(
+    "_build", ".nox", ".git", "__pycache__", "*.egg-info", ".pytest_cache", "node_modules"
+)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

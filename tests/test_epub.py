@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -18,6 +19,8 @@ from litreview.core.book import load_book
 from litreview.core.outputs import FILE_STEM
 from litreview.sphinxext.epub import epub_safe_svg
 from support import Build, fold_typography, squeeze
+from litreview.sphinxext.epubaccess import book_urn
+from litreview.tools import ace
 
 DC = "http://purl.org/dc/elements/1.1/"
 OPF = "http://www.idpf.org/2007/opf"
@@ -40,6 +43,15 @@ def test_epubcheck_reports_no_errors(epub_build: Build) -> None:
     assert "no errors" in proc.stdout
 
 
+@pytest.mark.slow
+def test_the_accessibility_checker_finds_nothing(epub_build: Build) -> None:
+    """DAISY Ace, the checker publishers run (pinned in tools/ace, offline on Debian's Chromium): no
+    violation of any impact, on any page or in the package's accessibility metadata."""
+    found, report = ace.check(epub_build.outdir / f"{FILE_STEM}.epub")
+    assert report["earl:testSubject"]["metadata"]["dc:title"], "Ace did not read the EPUB's package"
+    assert not found, f"Ace found {len(found)} violation(s):\n" + "\n".join(found)
+
+
 def opf(epub: Path) -> ElementTree.Element:
     """The package document (content.opf) of an EPUB."""
     with zipfile.ZipFile(epub) as z:
@@ -54,6 +66,21 @@ def test_epub_metadata_comes_from_citation_cff(epub_build: Build, project_copy: 
     assert meta.findtext(f".//{{{DC}}}language") == "en"
     creators = meta.findtext(f".//{{{DC}}}creator")
     assert all(editor in creators for editor in info.editor_names)
+
+
+@pytest.mark.slow
+def test_the_identifier_is_a_urn_from_the_books_facts(epub_build: Build, project_copy: Path) -> None:
+    info = load_book(project_copy / "CITATION.cff")
+    meta = opf(epub_build.outdir / f"{FILE_STEM}.epub")
+    identifier = next(
+        i for i in meta.iter(f"{{{DC}}}identifier") if i.get("id") == meta.get("unique-identifier")
+    )
+    urn = identifier.text
+    assert urn == book_urn(info.title, ", ".join(info.editor_names), info.version)
+    assert uuid.UUID(urn.removeprefix("urn:uuid:")).version == 5
+    with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
+        ncx = ElementTree.fromstring(z.read("toc.ncx"))
+    assert [m.get("content") for m in ncx.iter(f"{{{NCX}}}meta") if m.get("name") == "dtb:uid"] == [urn]
 
 
 @pytest.mark.slow
@@ -115,6 +142,37 @@ HIDDEN_SHOWN_JS = """() => [...document.querySelectorAll(".visually-hidden")]
   .map(el => el.textContent.trim())"""
 
 
+# Words the page breaks across two lines other than where Unicode allows (after a hyphen, a dash,
+# "/" or "…", before a dash) or in an address: each character's box, lower than the one before.
+BROKEN_WORDS_JS = r"""() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest("script, style, pre") || !el.checkVisibility()) continue;
+    for (const m of n.data.matchAll(/\S+/g)) {
+      if (m[0].length < 2 || /:\/\/|^www\./.test(m[0])) continue;  // an address may break anywhere
+      const tops = [];
+      for (let i = 0; i < m[0].length; i++) {
+        range.setStart(n, m.index + i); range.setEnd(n, m.index + i + 1);
+        const r = range.getBoundingClientRect();
+        if (r.height) tops.push([Math.round(r.top), m[0][i]]);
+      }
+      for (let i = 1; i < tops.length; i++) {
+        // Unicode lets a line break after a hyphen, a dash, "/" or "…", and before a dash.
+        const allowed = /[-‐\u00ad–—\/…]/.test(tops[i - 1][1]) || /[–—]/.test(tops[i][1]);
+        if (tops[i][0] > tops[i - 1][0] + 2 && !allowed) {
+          broken.push(m[0].slice(0, i) + "|" + m[0].slice(i));
+          break;
+        }
+      }
+    }
+  }
+  return broken.slice(0, 10);
+}"""
+
+
 @pytest.mark.slow
 def test_on_an_e_reader_screen_tables_fit_and_hidden_text_stays_hidden(
     epub_build: Build, browser: Browser, tmp_path: Path
@@ -124,16 +182,22 @@ def test_on_an_e_reader_screen_tables_fit_and_hidden_text_stays_hidden(
     with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
         z.extractall(tmp_path)
         pages = [n for n in z.namelist() if n.endswith(".xhtml") and n != "nav.xhtml"]
-    problems, hidden_shown = {}, []
+    problems, hidden_shown, broken, brackets = {}, [], {}, []
     page = browser.new_page(viewport={"width": 600, "height": 900})
     for name in pages:
         page.goto((tmp_path / name).as_uri())
         if wide := page.evaluate(TOO_WIDE_JS):
             problems[name] = wide
         hidden_shown += [f"{name}: {words}" for words in page.evaluate(HIDDEN_SHOWN_JS)]
+        if words := page.evaluate(BROKEN_WORDS_JS):
+            broken[name] = words
+        if "[[" in page.evaluate("document.body.innerText"):
+            brackets.append(name)
     page.close()
     assert not problems, f"wider than a 600-px screen: {problems}"
     assert not hidden_shown, f"screen-reader text shown to every reader: {hidden_shown}"
+    assert not broken, f"words broken across lines, not at a hyphen: {broken}"
+    assert not brackets, f"a note marker reads [[…]] on {brackets}"
 
 
 @pytest.mark.slow

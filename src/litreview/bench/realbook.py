@@ -19,7 +19,9 @@ from typing import Any
 
 from litreview.bench.measure import Timed, first_problem, run_timed, sphinx_cmd
 
-IGNORED = shutil.ignore_patterns("_build", ".nox", ".git", "__pycache__", "*.egg-info", ".pytest_cache")
+IGNORED = shutil.ignore_patterns(
+    "_build", ".nox", ".git", "__pycache__", "*.egg-info", ".pytest_cache", "node_modules"
+)
 CITE_ROLE = re.compile(r"\{cite:(?P<kind>[a-z]+)\}`(?P<keys>[^`<>]+)`")
 SEEDCITE_ROLE = re.compile(r"\{seedcite\}`(?P<text>[^`]*?)\s*<(?P<keys>[^>`]+)>`")
 BIBLIOGRAPHY_BLOCK = re.compile(r"^(?P<fence>```+|:::+)\{bibliography\}.*?^(?P=fence)\s*$\n?", re.M | re.S)

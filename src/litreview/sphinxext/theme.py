@@ -16,25 +16,84 @@ Each repair in ``static/theme.js`` and ``static/theme.css`` answers a fault a re
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from litreview.sphinxext import bookdata
+from litreview.sphinxext import bookdata, exports
 
 STATIC = Path(__file__).parent / "static"
+TEMPLATES = Path(__file__).parent / "templates"
+#: The viewport meta docutils puts in a page's meta tags: the layout already writes one.
+DOCUTILS_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
 
 
 ASSETS = ("theme.js", "theme.css")  # the EPUB leaves them out (litreview.sphinxext.epub)
 
 
 def add_static_path(app: Sphinx, config: Config) -> None:
-    """Serve our files from the book's _static/ (conf.py's html_static_path stays empty)."""
+    """Serve our files from the book's _static/ (conf.py's html_static_path stays empty), and
+    use our templates (one viewport meta; the index's locators name their chapter)."""
     path = str(STATIC)
     if path not in config.html_static_path:
         config.html_static_path.append(path)
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path.append(str(TEMPLATES))
+
+
+def chapter_locators(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """html-page-context, on the index: ``lit_locator(href)`` names the chapter a locator leads to,
+    with its number where it has one ("4. Fault lines"), in the HTML and the EPUB alike."""
+    if pagename != "genindex":
+        return
+    env, labels = app.env, {}
+    for docname in env.found_docs:
+        if docname not in env.titles:
+            continue
+        number = env.toc_secnumbers.get(docname, {}).get("")
+        title = env.titles[docname].astext()
+        labels[app.builder.get_relative_uri(pagename, docname)] = (
+            f"{'.'.join(map(str, number))}. {title}" if number else title
+        )
+    context["lit_locator"] = lambda href: labels.get(href.partition("#")[0], href.partition("#")[0])
+
+
+def download_menu(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """html-page-context (after the editions add the book's PDF and EPUB): the download menu offers
+    what a reader wants, not the page's MyST source or a print of the web page; a chapter adds its
+    reading list. A menu left empty is not shown."""
+    if not bookdata.is_web_html(app):
+        return
+    buttons = context.get("header_buttons", [])
+    group = next((b for b in buttons if b.get("label") == "download-buttons"), None)
+    if group is None:
+        return
+    unwanted = ("download-source-button", "download-pdf-button")
+    group["buttons"] = [b for b in group["buttons"] if b.get("label") not in unwanted]
+    if exports.reading_list_keys(app.env, pagename):
+        stem = f"{exports.READING_LISTS}/{exports.reading_list_name(pagename)}"
+        group["buttons"] += [
+            {
+                "type": "link",
+                "url": context["pathto"](f"{stem}{fmt.suffix}", 1),
+                "text": f"Reading list ({fmt.label})",
+                "tooltip": f"Download the works this chapter cites ({fmt.description})",
+                "icon": "fas fa-list",
+                "label": f"download-reading-list-{fmt.suffix[1:]}-button",
+            }
+            for fmt in exports.FORMATS
+        ]
+    if not group["buttons"]:
+        buttons.remove(group)
+
+
+def one_viewport(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """html-page-context: the layout writes the page's viewport meta; docutils' copy is dropped."""
+    if "metatags" in context:
+        context["metatags"] = DOCUTILS_VIEWPORT.sub("", context["metatags"])
 
 
 def add_assets(app: Sphinx) -> None:
@@ -47,4 +106,7 @@ def add_assets(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_static_path)
     app.connect("builder-inited", add_assets)
+    app.connect("html-page-context", one_viewport)
+    app.connect("html-page-context", chapter_locators)
+    app.connect("html-page-context", download_menu, priority=520)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

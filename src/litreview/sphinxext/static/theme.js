@@ -7,7 +7,10 @@
  * 4. The site title in the sidebar sits inside a landmark (the sidebar is named "Book").
  * 5. Wide tables: every cell carries its column's heading, so on a phone a row reads as a card.
  * 6. A Copy button on every code block.
- * 7. Search results quote the page's article, not its buttons and menus. */
+ * 7. Search results quote the page's article, not its buttons and menus.
+ * 8. A table of five columns or more grows into the margin on a laptop (the theme's full-width).
+ * 9. A chapter's editorial boxes ("About this edition", the editors' summary) are disclosures,
+ *    closed on a phone so the article starts on the first screen, open on a laptop. */
 (function () {
   "use strict";
 
@@ -79,6 +82,29 @@
         }
       }
       table.classList.add("lit-cards");
+      var container = table.parentElement;
+      if (head.cells.length >= 5 && container && container.classList.contains("pst-scrollable-table-container"))
+        container.classList.add("full-width");
+    }
+  }
+
+  function collapseEditorialBoxes() {
+    var boxes = document.querySelectorAll(".bd-article div.admonition.about-edition, .bd-article div.admonition.editors-summary");
+    var phone = window.matchMedia("(max-width: 767.98px)").matches;
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var title = box.querySelector(":scope > .admonition-title");
+      if (!title) continue;
+      var details = document.createElement("details");
+      details.className = "lit-editorial";
+      var summary = document.createElement("summary");
+      summary.className = "admonition-title";
+      while (title.firstChild) summary.appendChild(title.firstChild);
+      title.remove();
+      details.appendChild(summary);
+      while (box.firstChild) details.appendChild(box.firstChild);
+      box.appendChild(details);
+      details.open = !phone;
     }
   }
 
@@ -159,6 +185,7 @@
     nameSearchButtons();
     sidebarLandmark();
     labelTableCells();
+    collapseEditorialBoxes();
     addCopyButtons();
   }
 
