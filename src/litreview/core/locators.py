@@ -7,7 +7,7 @@ numbers: by the paragraph number its chapter prints in the margin
     {cite:p}`khumaryanndrussia{para. 14}`       → (Khumaryan n.d., para. 14)
     {cite:t}`searnddigital{paras. 3–5}`         → Sear (n.d., paras. 3–5)
 
-A post-text that starts with "para" must be one of these two forms (a range with an en dash or a
+A post-text that starts with "para" (or "¶") must be one of these two forms (a range with an en dash or a
 hyphen, its first number lower than its last); any other post-text ("p. 5", "ch. 2") is not a
 locator and is left to sphinxcontrib-bibtex.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from litreview.core.errors import LitReviewError
 
-_LOOKS_LIKE = re.compile(r"^\s*paras?\b", re.IGNORECASE)
+_LOOKS_LIKE = re.compile(r"^\s*(?:para|¶)", re.IGNORECASE)
 _SINGLE = re.compile(r"^para\. (?P<first>[1-9]\d*)$")
 _RANGE = re.compile(r"^paras\. (?P<first>[1-9]\d*)[–-](?P<last>[1-9]\d*)$")
 
@@ -67,6 +67,5 @@ def parse(post: str) -> Locator | None:
             raise LocatorError(f"locator {post!r} names one paragraph: write 'para. {first}'")
         return Locator(first, last, post)
     raise LocatorError(
-        f"malformed paragraph locator {post!r}: write 'para. 14' for one paragraph, "
-        "'paras. 3–5' for a range"
+        f"malformed paragraph locator {post!r}: write 'para. 14' for one paragraph, 'paras. 3–5' for a range"
     )

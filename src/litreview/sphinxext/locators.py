@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
@@ -149,8 +149,9 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
             source = str(env.doc2path(docname))
             chapter = chapters.get(loc.key)
             if chapter is None:
-                problems.append((source, loc.line, f"{loc.key}: the locator {loc.written!r} cites a work "
-                                 "whose paragraphs are not numbered (only the articles' chapters are)"))  # fmt: skip
+                message = (f"{loc.key}: the locator {loc.written!r} cites a work whose paragraphs are not "
+                           "numbered (only the articles' chapters are)")  # fmt: skip
+                problems.append((source, loc.line, message))
                 continue
             count = len(paragraphs(env)[chapter])
             if loc.last > count:
@@ -266,10 +267,9 @@ class BackLinks(SphinxPostTransform):
         numbered = paragraphs(self.env)
         builder = bookdata.app_of(self.env).builder
         cited: dict[str, dict[int, list[tuple[str, str, str]]]] = {}
-        for paragraph in list(self.document.findall(nodes.paragraph)):
-            ident = next((i for i in paragraph["ids"] if PARA_ID.match(i)), None)
-            page = _page_of(paragraph, self.env.docname)
-            if ident is None or page not in numbered or paragraph.parent is None:
+        for paragraph, page in list(_numbered_paragraphs(self.document, self.env.docname)):
+            ident = next(i for i in paragraph["ids"] if PARA_ID.match(i))
+            if page not in numbered or paragraph.parent is None:
                 continue
             if page not in cited:
                 cited[page] = backlinks(self.env, bookdata.article_key(self.env, page))
@@ -281,21 +281,25 @@ class BackLinks(SphinxPostTransform):
             for i, (review_page, section, title) in enumerate(passages):
                 if i:
                     note += nodes.Text("; ")
-                note += make_refnode(builder, self.env.docname, review_page, section, nodes.inline(title, title))
+                note += make_refnode(
+                    builder, self.env.docname, review_page, section, nodes.inline(title, title)
+                )
             paragraph.parent.insert(paragraph.parent.index(paragraph) + 1, note)
 
 
 PARA_ID = re.compile(r"^para-\d+$")
 
 
-def _page_of(node: nodes.Node, default: str) -> str:
-    """The page a node comes from: in the PDF's one assembled document, its file's; else the page's."""
-    current = node.parent
-    while current is not None:
-        if isinstance(current, start_of_file):
-            return current["docname"]
-        current = current.parent
-    return default
+def _numbered_paragraphs(node: nodes.Node, page: str) -> Iterator[tuple[nodes.paragraph, str]]:
+    """Each numbered paragraph and its page. In the PDF's one assembled document a page's nodes sit
+    under its ``start_of_file`` (whose children do not point back to it, so this walks down)."""
+    if isinstance(node, start_of_file):
+        page = node["docname"]
+    if isinstance(node, nodes.paragraph) and any(PARA_ID.match(i) for i in node["ids"]):
+        yield node, page
+        return
+    for child in node.children if isinstance(node, nodes.Element) else ():
+        yield from _numbered_paragraphs(child, page)
 
 
 def rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -332,6 +336,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("litreview.sphinxext.bookdata")
     app.setup_extension("litreview.sphinxext.derived")
     app.setup_extension("litreview.sphinxext.paragraphs")
+    app.setup_extension("litreview.sphinxext.rolelines")  # a locator's error names the role's own line
     app.add_domain(LocatorsDomain)
     app.add_transform(RecordLocators)
     app.add_post_transform(LinkLocators)
