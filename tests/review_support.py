@@ -6,6 +6,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from sphinxcontrib.bibtex.citation_target import CitationTarget, parse_citation_targets
+
 from litreview.core.seeds import load_all
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,9 +48,15 @@ def refs(text: str) -> set[str]:
     return {m.group(1) for m in REF_RE.finditer(text)}
 
 
+def citations(text: str) -> list[tuple[int, CitationTarget]]:
+    """Every key a {cite:…} role in ``text`` cites, with the offset of its role and its pre- and
+    post-text (sphinxcontrib-bibtex's ``{pre}key{post}``, read by its own parser)."""
+    return [(m.start(), t) for m in CITE_RE.finditer(text) for t in parse_citation_targets(m.group(1))]
+
+
 def cited_keys(text: str) -> set[str]:
     """Every refs.bib key cited with a {cite:…} role in ``text``."""
-    return {k.strip() for m in CITE_RE.finditer(text) for k in m.group(1).split(",")}
+    return {target.key for _offset, target in citations(text)}
 
 
 DATA_DIRECTIVES = ("corpus-table",)  # bodies are data (YAML), rendered with citations by the directive

@@ -105,7 +105,8 @@ def _section_of(node: nodes.Node) -> tuple[str, str]:
 class RecordLocators(SphinxTransform):
     """As a page is read: each citation's locators, with their line and review section."""
 
-    default_priority = 210  # after rolelines (100) gave each role its own line
+    # after rolelines (100) gave each role its own line, and labels joined their sections (260)
+    default_priority = 400
 
     def apply(self, **kwargs: Any) -> None:
         found: list[Located] = []
