@@ -131,3 +131,30 @@ def test_a_bad_locator_stops_the_build_at_its_line(tmp_path: Path, citation: str
     assert "Traceback" not in proc.stderr
     assert f"review.md:5: ERROR: {message}" in proc.stderr, proc.stderr
     assert not (src / "_build" / "review.html").exists()
+
+
+def test_a_rebuild_after_a_review_edit_updates_the_back_links_and_after_an_article_edit_the_popover(
+    tmp_path: Path,
+) -> None:
+    """Only the edited page is read again; the other side (the article's back-links, the review's
+    popover text) is written again all the same."""
+    src = copy_root("locators", tmp_path / "src")
+    assert strict_build(src).returncode == 0
+    review = src / "review.md"
+    review.write_text(
+        review.read_text(encoding="utf-8").replace(
+            "{cite:p}`authorndarticle{para. 1}`", "{cite:p}`authorndarticle`"
+        ),
+        encoding="utf-8",
+    )
+    proc = strict_build(src)
+    assert proc.returncode == 0, proc.stderr
+    article = soup(src / "_build", "article.html")
+    cited = {note.find_previous_sibling("p")["id"] for note in article.select("p.para-discussed")}
+    assert cited == {"para-2", "para-3"}
+    page = src / "article.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("closes.", "closes, edited."), encoding="utf-8")
+    proc = strict_build(src)
+    assert proc.returncode == 0, proc.stderr
+    link = soup(src / "_build", "review.html").select("a.para-locator")[-1]
+    assert link["title"].endswith("¶ 3: The third paragraph closes, edited.")
