@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from html import escape as html_escape
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -161,11 +160,6 @@ def _ancestors(node: nodes.Node) -> Iterable[nodes.Node]:
     while current is not None:
         yield current
         current = current.parent
-
-
-def html_label(number: int) -> str:
-    """The HTML of a paragraph's number, as a locator's popover names it."""
-    return f"¶ {html_escape(str(number))}"
 
 
 def add_assets(app: Sphinx) -> None:
