@@ -35,6 +35,8 @@ extensions = [
     "litreview.sphinxext.citedin",  # "cited in" links and COinS on the References page
     "litreview.sphinxext.exports",  # refs.bib and refs.json (CSL-JSON) in the HTML output, for download
     "litreview.sphinxext.seedcite",  # {seedcite}: reference markers as the articles printed them, linked
+    "litreview.sphinxext.paragraphs",  # {para}: an article paragraph's number in the margin, #para-N
+    "litreview.sphinxext.locators",  # "para. 14" in a citation: linked, checked, shown; back-links
     "litreview.sphinxext.corpus",  # {corpus-table}: the review's table of the articles, counted from seeds/
     "litreview.sphinxext.timeline",  # {timeline-figure}/{timeline-table}: from book/review/timeline.yaml
     "litreview.sphinxext.numbering",  # chapters 1, 2, … across the parts, as the PDF; back matter unnumbered

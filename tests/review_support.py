@@ -6,6 +6,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from sphinxcontrib.bibtex.citation_target import CitationTarget, parse_citation_targets
+
 from litreview.core import myst_roles
 from litreview.core.seeds import load_all
 from support import ROOT, collapse_spaces
@@ -40,9 +42,20 @@ def refs(text: str) -> set[str]:
     return myst_roles.ref_targets(text)
 
 
+def citations(text: str) -> list[tuple[int, CitationTarget]]:
+    """Every key a {cite:…} role in ``text`` cites, with the offset of its role and its pre- and
+    post-text (sphinxcontrib-bibtex's ``{pre}key{post}``, read by its own parser)."""
+    return [
+        (m.start(), target)
+        for m in myst_roles.roles(text)
+        if myst_roles.is_cite(m["name"])
+        for target in parse_citation_targets(m["body"])
+    ]
+
+
 def cited_keys(text: str) -> set[str]:
     """Every refs.bib key cited with a {cite:…} role in ``text``."""
-    return set(myst_roles.cited_keys(text))
+    return {target.key for _offset, target in citations(text)}
 
 
 DATA_DIRECTIVES = ("corpus-table",)  # bodies are data (YAML), rendered with citations by the directive

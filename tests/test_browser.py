@@ -922,3 +922,70 @@ def test_the_timeline_figure_is_legible_on_a_phone(phone: Page, site: str, book:
 def test_the_references_introduction_says_what_the_web_book_offers(book: Book) -> None:
     text = squeeze(book.article("references").get_text(" "))
     assert not edition_problems(book.source_dir / "references.md", text, "html", "html")
+
+
+# -- paragraph numbers and locators (litreview.sphinxext.paragraphs, .locators) ------------------
+
+
+def located_paragraphs(book: Book, href: str, label: str) -> str:
+    """What a locator's popover must show, from the API: "¶ 4: <its text> ¶ 5: …"."""
+    from litreview.chapters.paragraphs import of_seed
+    from litreview.core.locators import parse
+    from litreview.core.seeds import load_all
+
+    slug = posixpath.basename(href.partition("#")[0]).removesuffix(".html")
+    meta = next(m for m in load_all(book.project / "seeds") if m.slug == slug)
+    locator = parse(label)
+    assert locator is not None, label
+    texts = {p.number: p.text for p in of_seed(meta)}
+    return normalize(" ".join(f"¶ {n}: {texts[n]}" for n in locator.numbers))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_a_locator_shows_its_paragraph_by_keyboard_and_by_tap(
+    browser: Browser, site: str, book: Book, axe_options: dict, screen: str
+) -> None:
+    """Focus (or, on a phone, a first tap) on "para. 4" shows the paragraph's own words; Escape (or a
+    tap elsewhere) closes it; axe finds nothing with it open; following it lands on the paragraph."""
+    docname = next(d for d in book.docnames() if book.article(d).select("a.para-locator"))
+    page, errors = open_in(browser, screen, "light")
+    goto(page, site, docname)
+    link = page.locator("article a.para-locator").first
+    href, label = link.get_attribute("href") or "", link.inner_text()
+    if screen == "phone":
+        link.tap()
+    else:
+        link.focus()
+    tip = page.locator(f"[id='{link.get_attribute('aria-describedby')}']")
+    expect(tip).to_be_visible()
+    expect(tip).to_have_attribute("role", "tooltip")
+    expect(tip).to_have_text(located_paragraphs(book, href, label))
+    expect(page.locator(".citepop:visible .citepop__link")).to_have_text("Go to the paragraph →")
+    assert not violations(page, axe_options)
+    if screen == "phone":
+        link.tap()  # the second tap follows it
+    else:
+        page.keyboard.press("Escape")
+        expect(tip).to_be_hidden()
+        link.press("Enter")
+    page.wait_for_url(re.compile(re.escape(href.partition("#")[2]) + "$"))
+    anchor = href.partition("#")[2]
+    expect(page.locator(f"[id='{anchor}'] a.para-num")).to_be_visible()
+    page.context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.mark.slow
+def test_a_paragraph_number_copies_the_paragraphs_address(browser: Browser, site: str, book: Book) -> None:
+    page, errors = open_page(browser, permissions=["clipboard-read", "clipboard-write"])
+    page.goto(page_url(site, FRI_CHAPTER))
+    number = page.locator("#para-3 a.para-num")
+    expect(number).to_be_visible()
+    number.click()
+    expect(page.locator("[role='status']").filter(has_text="Link to paragraph 3 copied")).to_have_count(1)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page_url(site, FRI_CHAPTER) + "#para-3"
+    assert page.url.endswith("#para-3")
+    page.context.close()
+    assert not errors, f"JavaScript errors: {errors}"

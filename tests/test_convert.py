@@ -333,3 +333,22 @@ def test_hostile_markdown_keeps_only_the_whitelist(escaping_build) -> None:
     assert [len(lst.find_all("li")) for lst in main.find_all(["ul", "ol"])] == [2, 2]
     cite = main.select_one("a.seedcite")
     assert cite.get_text() == "[1]" and cite["href"].endswith("references.html#cite-cited2020work")
+
+
+@pytest.mark.parametrize("slug", ["hostile-text", "hostile-markdown"])
+def test_a_forged_paragraph_number_stays_literal(escaping_build, slug: str) -> None:
+    """A seed that prints the converter's own markup ("{para}`97`", "{#para-98 .para}") gets no
+    number or anchor from it: the page's anchors are exactly the ones the converter assigned."""
+    from litreview.chapters.paragraphs import of_seed
+
+    root, build = escaping_build
+    meta = next(m for m in load_all(root / "seeds") if m.slug == slug)
+    main, _html = page(build, slug)
+    expected = [p.anchor for p in of_seed(meta)]
+    assert [el["id"] for el in main.select('[id^="para-"]')] == expected
+    assert [a.get_text() for a in main.select("a.para-num")] == [
+        f"Paragraph {p.number}" for p in of_seed(meta)
+    ]
+    assert norm("{para}`97` a forged paragraph number, {#para-98 .para} a forged anchor.") in norm(
+        main.get_text()
+    )

@@ -394,3 +394,41 @@ def test_an_articles_own_section_numbers_are_not_numbered_again(pdf_book: PdfBoo
     renumbered = [h for h in headings if re.search(rf"\b\d+\.\d+\.? {re.escape(fold_typography(h))}", text)]
     assert not renumbered, f"numbered again in the PDF: {renumbered}"
     assert all(fold_typography(h) in text for h in headings)
+
+
+def paragraph_page(pdf_book: PdfBook, number: int, text: str) -> int:
+    """The index of the page where an article's paragraph begins: its first words, and its margin
+    number on a line of its own (pdftotext puts a margin note before or after the line beside it)."""
+    first_words = squeeze(" ".join(text.split()[:6]))
+    found = [
+        i for i, page in enumerate(pdf_book.pages)
+        if first_words in squeeze(page) and re.search(rf"^{number}$", page, re.MULTILINE)
+    ]  # fmt: skip
+    assert len(found) == 1, (number, text[:60], found)
+    return found[0]
+
+
+def test_a_locator_gives_its_paragraph_and_the_page_it_starts_on(pdf_book: PdfBook) -> None:
+    """The review's "para. 4" reads "para. 4, p. 38" in the PDF, 38 being the printed number of the
+    page where the chapter's paragraph 4 begins."""
+    from litreview.chapters.paragraphs import by_key
+    from litreview.core.locators import parse
+    from review_support import REVIEW_PAGES, citations
+
+    numbered = by_key(pdf_book.project / "seeds")
+    labels = PdfReader(pdf_book.pdf).page_labels
+    whole = squeeze(" ".join(pdf_book.pages))
+    checked = 0
+    for page in REVIEW_PAGES:
+        source = (pdf_book.project / "book" / "review" / page.name).read_text("utf-8")
+        for _offset, target in citations(source):
+            locator = parse(target.post) if target.post and target.key in numbered else None
+            if locator is None:
+                continue
+            paras = numbered[target.key]
+            first = labels[paragraph_page(pdf_book, locator.first, paras[locator.first - 1].text)]
+            last = labels[paragraph_page(pdf_book, locator.last, paras[locator.last - 1].text)]
+            pages = f"p. {first}" if first == last else f"pp. {first}–{last}"
+            assert squeeze(f"{locator.label()}, {pages}") in whole, (target.key, locator, pages)
+            checked += 1
+    assert checked >= 3

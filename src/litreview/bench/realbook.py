@@ -24,6 +24,7 @@ IGNORED = shutil.ignore_patterns(
 )
 CITE_ROLE = re.compile(r"\{cite:(?P<kind>[a-z]+)\}`(?P<keys>[^`<>]+)`")
 SEEDCITE_ROLE = re.compile(r"\{seedcite\}`(?P<text>[^`]*?)\s*<(?P<keys>[^>`]+)>`")
+PARA_NUMBER = re.compile(r"\{para\}`\d+` ")  # an article paragraph's number (litreview.sphinxext.paragraphs)
 BIBLIOGRAPHY_BLOCK = re.compile(r"^(?P<fence>```+|:::+)\{bibliography\}.*?^(?P=fence)\s*$\n?", re.M | re.S)
 
 
@@ -194,7 +195,9 @@ def apply_edit(edit: Edit, forward: bool) -> str:
 
 
 def floor_source(text: str, variant: str) -> str:
-    """The chapter as floor (a) or (b) sees it: citations plain text (a) or stock roles (b)."""
+    """The chapter as floor (a) or (b) sees it: citations plain text (a) or stock roles (b), and no
+    paragraph numbers (neither floor has the extension that writes them)."""
+    text = PARA_NUMBER.sub("", text)
     if variant == "a":
         text = CITE_ROLE.sub(lambda m: "(" + "; ".join(k.strip() for k in m["keys"].split(",")) + ")", text)
         text = SEEDCITE_ROLE.sub(lambda m: m["text"], text)

@@ -7,7 +7,7 @@ puts them into the chapter file, keeping what the editors wrote outside them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markdown_it.tree import SyntaxTreeNode
 from pybtex.database import BibliographyData
@@ -20,6 +20,18 @@ from litreview.core.errors import ConvertError
 from litreview.core.names import prose_list
 from litreview.core.order import Placed
 from litreview.core.seeds import SeedMeta
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A numbered paragraph of the article: its number, what it is, and its plain text."""
+
+    number: int
+    kind: str  # "paragraph", "item" (of a list) or "note"
+    text: str
+
+
+PARA_ROLE = "para"  # the role the number is written with: {para}`14` at the paragraph's start
 
 
 @dataclass(frozen=True)
@@ -41,10 +53,18 @@ def bibliography_directive(keys: list[str]) -> str:
 
 
 class Renderer:
-    """Renders the parts of one prepared seed as MyST blocks."""
+    """Renders the parts of one prepared seed as MyST blocks.
+
+    The article's own paragraphs are numbered as they are rendered, in reading order: each body
+    paragraph (a figure's caption and an abstract included), each list item, then each note
+    (:data:`numbered` collects them; :mod:`litreview.chapters.paragraphs` is their one API).
+    """
 
     def __init__(self, prep: Prepared):
         self.prep = prep
+        self.numbered: list[Numbered] = []
+        self.numbering = False  # True while the body is rendered
+        self.note_numbers: dict[int, str] = {}  # note -> the role opening it
         self.meta = prep.meta
         refs = self.meta.references
         part = self.meta.part("references")
@@ -54,6 +74,16 @@ class Renderer:
             else {}
         )
         self.markers = self._locate_markers()
+
+    def number(self, kind: str, plain: str = "") -> tuple[int, str]:
+        """Number the next paragraph of the article, if the body is being rendered (the notes are
+        numbered by :meth:`references`): its index in :attr:`numbered` and the role that opens its
+        MyST ("{para}`14` "), or (-1, "")."""
+        if not self.numbering:
+            return -1, ""
+        n = len(self.numbered) + 1
+        self.numbered.append(Numbered(n, kind, plain))
+        return n - 1, f"{{{PARA_ROLE}}}`{n}` "
 
     # inline ------------------------------------------------------------------------------------------
 
@@ -135,9 +165,13 @@ class Renderer:
         if skip_heading:
             first = next(i for i, ln in enumerate(lines) if ln.text.strip())
             lines = lines[first + 1 :]
-        if self.meta.format == "markdown":
-            return self._md_blocks(lines)
-        return self._text_blocks(lines, kind)
+        self.numbering = kind == "body"
+        try:
+            if self.meta.format == "markdown":
+                return self._md_blocks(lines)
+            return self._text_blocks(lines, kind)
+        finally:
+            self.numbering = False
 
     def _text_blocks(self, lines: list[Line], kind: str) -> list[Block]:
         out: list[Block] = []
@@ -169,7 +203,8 @@ class Renderer:
                 seen_headings.add(text)
                 out.append(Block(f"## {piece.myst}", (piece.plain,)))
             else:
-                out.append(Block(fix_line_start(piece.myst), (piece.plain,)))
+                _, opening = self.number("paragraph", piece.plain)
+                out.append(Block(opening + fix_line_start(piece.myst), (piece.plain,)))
             i += 1
         missing = headings - seen_headings
         if missing:
@@ -194,7 +229,10 @@ class Renderer:
             raise err(self.meta, "list item without a list marker", ln.no)
         rest = m.group(m.lastindex or 1)
         piece = self.line_inline(Line(ln.no, rest))
-        return (f"{m.group(1)}." if ordered else "-"), Piece(fix_line_start(piece.myst), piece.plain)
+        _, opening = self.number("item", piece.plain)
+        return (f"{m.group(1)}." if ordered else "-"), Piece(
+            opening + fix_line_start(piece.myst), piece.plain
+        )
 
     def _md_blocks(self, lines: list[Line]) -> list[Block]:
         source = "\n".join(ln.text for ln in lines)
@@ -208,7 +246,9 @@ class Renderer:
             out.append(self._md_block(node, numbers))
         return out
 
-    def _md_block(self, node: SyntaxTreeNode, numbers: list[int]) -> Block:
+    def _md_block(self, node: SyntaxTreeNode, numbers: list[int], numbered: bool = True) -> Block:
+        """One block of a Markdown seed; ``numbered`` is False for the blocks of a list item (the
+        item has the number)."""
         if node.type == "heading":
             level = int(node.tag[1])
             piece = self.md_inline_node(node)
@@ -218,13 +258,15 @@ class Renderer:
             return Block(f"{'#' * level} {piece.myst}", (piece.plain,))
         if node.type == "paragraph":
             piece = self.md_inline_node(node)
-            return Block(fix_line_start(piece.myst), (piece.plain,))
+            _, opening = self.number("paragraph", piece.plain) if numbered else (-1, "")
+            return Block(opening + fix_line_start(piece.myst), (piece.plain,))
         if node.type in ("bullet_list", "ordered_list"):
             return self._md_list(node, numbers)
         # not whitelisted: its source lines, as literal text
         start, end = node.map or (0, 0)
         text = " ".join(self.prep.lines[numbers[k] - 1].strip() for k in range(start, end))
-        return Block(fix_line_start(escape(text)), (text,))
+        _, opening = self.number("paragraph", text) if numbered else (-1, "")
+        return Block(opening + fix_line_start(escape(text)), (text,))
 
     def md_inline_node(self, node: SyntaxTreeNode) -> Piece:
         inline = node.children[0] if node.children else None
@@ -244,11 +286,18 @@ class Renderer:
         plain: list[str] = []
         for k, item in enumerate(node.children):
             mark = f"{start + k}." if ordered else "-"
-            inner = [self._md_block(child, numbers) for child in item.children]
+            index, opening = self.number("item")
+            inner = [self._md_block(child, numbers, numbered=False) for child in item.children]
+            if index >= 0:
+                self.numbered[index] = replace(
+                    self.numbered[index], text=" ".join(p for b in inner for p in b.plain)
+                )
             body = ("\n" if tight else "\n\n").join(b.myst for b in inner)
             pad = " " * (len(mark) + 1)
             lines = body.split("\n")
-            items.append("\n".join([f"{mark} {lines[0]}"] + [pad + ln if ln else "" for ln in lines[1:]]))
+            items.append(
+                "\n".join([f"{mark} {opening}{lines[0]}"] + [pad + ln if ln else "" for ln in lines[1:]])
+            )
             plain.extend(p for b in inner for p in b.plain)
         return Block(("\n" if tight else "\n\n").join(items), tuple(plain))
 
@@ -266,7 +315,8 @@ class Renderer:
 
         A numbered reference list keeps its printed numbers as the links. A note is a footnote
         whose number is the one printed, so its number shows once: the note's text is the link,
-        and a note we had to renumber says "(printed as [5])".
+        and a note we had to renumber says "(printed as [5])". Each note is numbered as a paragraph
+        of the article, after the body's (call :meth:`blocks` for the body first).
         """
         out = []
         for ref in self.meta.references:
@@ -274,7 +324,13 @@ class Renderer:
             if ref.note is not None:
                 renumbered = ref.printed and ref.printed != str(ref.note)
                 printed_as = f"(printed as \\[{escape(ref.printed)}\\]) " if renumbered else ""
-                out.append(f"[^{ref.note}]: {printed_as}{seedcite(rest.plain, ref.keys)}")
+                opening = self.note_numbers.get(ref.note)
+                if opening is None:
+                    self.numbering = True
+                    _, opening = self.number("note", rest.plain)
+                    self.numbering = False
+                    self.note_numbers[ref.note] = opening
+                out.append(f"[^{ref.note}]: {opening}{printed_as}{seedcite(rest.plain, ref.keys)}")
             elif ref.printed:
                 label = f"[{ref.printed}]" if self.meta.part("notes") else f"{ref.printed}."
                 out.append(f"{seedcite(label, ref.keys)} {rest.myst}")
@@ -350,8 +406,29 @@ def _count(blocks: list[tuple[int, int]], category: str) -> str:
     return f"{n} block" + ("s" if n != 1 else "")
 
 
-def render_edition(prep: Prepared, kept_checked: list[str]) -> str:
-    """The "About this edition" box: what was received, removed and repaired."""
+def numbering_note(numbered: list[Numbered]) -> str:
+    """What the margin's paragraph numbers count, for the edition box."""
+    if not numbered:
+        return "**Paragraph numbers:** none (the article has no paragraph of its own text)."
+    counts = {kind: sum(1 for p in numbered if p.kind == kind) for kind in ("paragraph", "item", "note")}
+    names = {"paragraph": ("paragraph", "paragraphs"), "item": ("list item", "list items"),
+             "note": ("note", "notes")}  # fmt: skip
+    what = [f"{n} {names[kind][n != 1]}" for kind, n in counts.items() if n]
+    notes = [p.number for p in numbered if p.kind == "note"]
+    if notes:
+        span = f"¶ {notes[0]}" if len(notes) == 1 else f"¶ {notes[0]}–{notes[-1]}"
+        what[-1] += f" ({span})"
+    listed = prose_list(what[:-1]) + ", then " + what[-1] if notes and len(what) > 1 else prose_list(what)
+    return (
+        f"**Paragraph numbers** (in the margin, ¶ 1–{len(numbered)}): ours, not the original’s; they count "
+        f"the article’s own text in reading order: {listed}. Headings, the title, the byline and other "
+        "front matter, the list of references, the note about the author and our boxes are not numbered. "
+        "A locator such as “para. 3” in the review links to ¶ 3."
+    )
+
+
+def render_edition(prep: Prepared, kept_checked: list[str], numbered: list[Numbered]) -> str:
+    """The "About this edition" box: what was received, removed and repaired, and what is numbered."""
     meta = prep.meta
     fmt = "plain text" if meta.format == "text" else "Markdown-like text"
     received = (
@@ -385,6 +462,7 @@ def render_edition(prep: Prepared, kept_checked: list[str]) -> str:
         parts.append("**Repaired:** nothing.")
     if kept_checked:
         parts.append("**Kept as printed:** " + "; ".join(kept_checked) + ".")
+    parts.append(numbering_note(numbered))
     return ":::{admonition} About this edition\n:class: about-edition\n\n" + "\n\n".join(parts) + "\n:::"
 
 
@@ -396,6 +474,7 @@ class Chapter:
     regions: dict[str, str]
     paragraphs: tuple[str, ...]
     facts: ArticleFacts
+    numbered: tuple[Numbered, ...] = ()  # the numbered paragraphs, in order
 
     @property
     def filename(self) -> str:
@@ -446,11 +525,7 @@ def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
             raise err(meta, f"kept-as-printed text {k.text!r} is not in the article", k.toml_line, toml=True)
         kept.append(f"“{escape(k.text)}” ({escape(k.remark)})")
 
-    sections = [render_edition(prep, kept)]
-    if "front" in prep.parts:
-        front = "\n\n".join(b.myst for b in r.blocks("front"))
-        sections.append(f":::{{container}} front-matter\n{front}\n:::")
-    sections.extend(b.myst for b in body)
+    after_body: list[str] = []
     for kind, default in (("notes", "Notes"), ("references", "References")):
         part = meta.part(kind)
         if part is None:
@@ -462,8 +537,14 @@ def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
                 re.sub(r"^#+\s*", "", first.text.strip()) if meta.format == "markdown" else first.text.strip()
             )
             heading = escape(heading)
-        sections.append(f"## {heading}")
-        sections.extend(r.references())
+        after_body.append(f"## {heading}")
+        after_body.extend(r.references())
+    sections = [render_edition(prep, kept, r.numbered)]
+    if "front" in prep.parts:
+        front = "\n\n".join(b.myst for b in r.blocks("front"))
+        sections.append(f":::{{container}} front-matter\n{front}\n:::")
+    sections.extend(b.myst for b in body)
+    sections.extend(after_body)
     if "author" in prep.parts:
         part = meta.part("author")
         assert part is not None
@@ -487,6 +568,7 @@ def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
         {"head": render_head(meta, facts), "body": "\n\n".join(sections)},
         body_plain,
         facts,
+        tuple(r.numbered),
     )
 
 
@@ -502,3 +584,12 @@ def article_paragraphs(meta: SeedMeta) -> list[str]:
     """
     r = Renderer(prepare(meta))
     return [p for b in r.blocks("body") for p in b.plain]
+
+
+def numbered_paragraphs(meta: SeedMeta) -> list[Numbered]:
+    """The article's numbered paragraphs (body, list items, then notes), as its chapter numbers them."""
+    r = Renderer(prepare(meta))
+    r.blocks("body")
+    if meta.part("notes") is not None or meta.part("references") is not None:
+        r.references()
+    return r.numbered

@@ -4,6 +4,7 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     "litreview.sphinxext.seedcite",
+    "litreview.sphinxext.paragraphs",
     "litreview.sphinxext.howtocite",
 ]
 exclude_patterns = ["_build"]

@@ -4,7 +4,8 @@
  * shows that reference (italics, dashes, its link) in a popover (role="tooltip", tied to the link by
  * aria-describedby) with a link to the entry; Escape closes it. On a touch screen the first tap opens
  * the popover and a second tap follows the link. Without JavaScript the link and its title tooltip
- * work as before. */
+ * work as before. A paragraph locator ("para. 14", a link to an article's paragraph) gets the same
+ * popover, showing the paragraph's own text. */
 (function () {
   "use strict";
 
@@ -21,6 +22,11 @@
   var count = 0;
   var lastPointer = ""; // "mouse", "touch" or "pen": how the last press was made
   var opened = false; // the current popover was opened by a tap (a second tap follows the link)
+
+  /* A paragraph locator ("para. 14" in a citation of an article): its popover shows the paragraph. */
+  function isLocator(link) {
+    return link.classList.contains("para-locator");
+  }
 
   function isCitation(link) {
     var href = link.getAttribute("href") || "";
@@ -45,6 +51,10 @@
 
   /* The formatted reference the page carries for this citation (a <template>), else the title. */
   function fillReference(tip, link, text) {
+    if (isLocator(link)) {
+      fillText(tip, text); // the paragraph's own words (litreview.sphinxext.locators)
+      return;
+    }
     var href = link.getAttribute("href") || "";
     var template = document.getElementById("citepop-tpl-" + href.slice(href.indexOf("#") + 1));
     if (!template || !template.content) {
@@ -71,7 +81,7 @@
     go.className = "citepop__link";
     go.href = link.getAttribute("href");
     go.tabIndex = -1; // keyboard users already hold a link to the same place: the citation itself
-    go.textContent = "Go to the entry \u2192";
+    go.textContent = isLocator(link) ? "Go to the paragraph \u2192" : "Go to the entry \u2192";
     pop.appendChild(tip);
     pop.appendChild(go);
     pop.addEventListener("mouseenter", cancelHide);
@@ -138,6 +148,8 @@
     for (var i = 0; i < links.length; i++) {
       if (isCitation(links[i])) build(links[i]);
     }
+    var locators = document.querySelectorAll("a.para-locator[title]");
+    for (var j = 0; j < locators.length; j++) build(locators[j]);
     document.addEventListener("mouseover", function (event) {
       var link = citationFrom(event.target);
       if (link) show(link);
