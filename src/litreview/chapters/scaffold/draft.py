@@ -33,6 +33,11 @@ class Draft:
     authors: tuple[str, ...] = ()
     byline_line: int = 0
     printed_dates: tuple[tuple[int, str], ...] = ()
+    people: tuple[tuple[str, str], ...] = ()  # (surname, given names), as refs.bib names them
+    date: str = ""  # ISO, as precise as printed
+    year: str = ""
+    date_line: int = 0
+    doubts: tuple[tuple[str, str], ...] = ()  # (what, why the draft is unsure of it)
 
     @property
     def unaccounted(self) -> list[int]:

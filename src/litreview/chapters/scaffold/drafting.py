@@ -25,7 +25,7 @@ from litreview.chapters.scaffold.line_shapes import (
     opens_lowercase,
     prefix,
     significant_words,
-    surname,
+    ascii_word,
     words,
 )
 from litreview.chapters.scaffold.reading import PageReading
@@ -54,8 +54,11 @@ class MetadataDrafter:
         self._references(*body)
         top, comments = self._top()
         role = self._roles()
-        return Draft(self.seed, r.lines, r.fmt, top, comments, self.tables, role, r.title, r.title_line,
-                     tuple(r.authors), r.byline_line, tuple(r.dates))  # fmt: skip
+        return Draft(
+            self.seed, r.lines, r.fmt, top, comments, self.tables, role, r.title, r.title_line,
+            tuple(r.authors), r.byline_line, tuple(r.dates), tuple(r.people),
+            r.date.iso if r.date else "", r.date.year if r.date else "", r.date_line, tuple(r.doubts.items()),
+        )  # fmt: skip
 
     # -- drops ----------------------------------------------------------------------------------
 
@@ -342,22 +345,26 @@ class MetadataDrafter:
     def _top(self) -> tuple[dict[str, Any], dict[str, str]]:
         r = self.r
         title = markdown_to_text(r.fmt, r.title)
-        surnames = [s for s in (surname(a) for a in r.authors) if s]
+        people = [family for family, _given in r.people] or [a.split()[-1] for a in r.authors if a.split()]
+        surnames = [s for s in (ascii_word(p) for p in people) if s]
         significant = significant_words(title)
         slug_words = [*surnames[:2], *significant[:2]]
         slug = "-".join(slug_words)
         if not SLUG_RE.match(slug):
             slug = "article-" + self.seed.name[:3]
         first_word = significant[0].replace("-", "") if significant else ""
-        key = f"{surnames[0]}nd{first_word}" if surnames and first_word else ""
+        year = r.date.year if r.date else "nd"
+        key = f"{surnames[0]}{year}{first_word}" if surnames and first_word else ""
         top: dict[str, Any] = {"slug": slug, "key": key, "format": r.fmt, "genre": ""}
         comments = {
             "slug": "the chapter's file name (proposed from the byline and the title)",
             "key": (
-                "proposed from the byline and the title: authorYEARword, 'nd' as the seed prints no date"
+                f"proposed from the byline and the title: authorYEARword"
+                + (f", the year from line {r.date_line}" if r.date else ", 'nd' as the seed prints no date")
                 if key
                 else "fill in: the article's own refs.bib key, authorYEARword ('nd' for no date)"
-            ),
+            )
+            + "".join(f"\n? {what}: {why}" for what, why in r.doubts.items()),
             "format": "'text', or 'markdown' when the seed is Markdown-like",
             "genre": "fill in: what kind of text it is (shown in the chapter's edition box), e.g. 'op-ed'",
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from litreview.chapters.scaffold.transliteration import to_latin
 from litreview.chapters.markdown import md_plain
 
 COMMAND = "litreview-new-article"
@@ -46,12 +47,35 @@ CHROME_FORMS: dict[str, tuple[str, ...]] = {
     ),
     "post metadata": (r"posted (?:by|on|in)\b.{0,100}",),
     "page-break rule": (r"-{3,}", r"\*{3,}", r"_{3,}"),
+    "footer (copyright)": (r"(?:©|\(c\)|copyright\b).{0,200}", r".{0,100}\ball rights reserved\b.{0,100}"),
+    "sign-in prompt": (r"join now", r"register", r"create (?:an |your )?account", r"войти", r"регистрация"),
+    "post tags": (r"(?:tags?|tagged|filed under|topics?|теги|метки|рубрики?)\s*:.{0,200}",),
+    "download and citation links": (
+        r"download(?: (?:the )?(?:pdf|citation|report|paper|brief|full text|this \w+))?",
+        r"cite this(?: article| paper| page| brief)?", r"скачать(?: pdf)?",
+    ),
+    "issue label": (r"vol(?:ume)?\.?\s*\d+(?:,?\s*(?:issue|no\.?|number)\s*\d+)?", r"issue\s+\d+"),
+    "series label": (
+        r"(?:working|discussion|policy|briefing|research|occasional|conference|analytical)\s+"
+        r"(?:paper|brief|report|note)s?(?:\s+(?:no\.?\s*)?\d+)?",
+    ),
+    "reader reactions": (
+        r"\d+ (?:reactions?|likes?|shares?)(?: [·|•] \d+ comments?)?", r"comments are closed\.?",
+        r"load more comments", r"reply", r"like", r"follow us.{0,40}",
+    ),
+    "related stories": (
+        r"(?:most (?:read|popular|viewed|shared)|read (?:also|next)|you may also like|related publications|"
+        r"читайте также|читайте еще|популярное|по теме)",
+    ),
+    "share buttons (Russian)": (r"поделиться.{0,30}", r"комментарии(?: \(\d+\))?:?", r"подписаться.{0,40}"),
     "number": (r"\d{1,7}",),  # a reaction count above the article, a page number inside it
 }  # fmt: skip
 CHROME = tuple(
     (category, re.compile("|".join(forms), re.IGNORECASE)) for category, forms in CHROME_FORMS.items()
 )
-BREADCRUMB = re.compile(r"^home\b.{2,200}$|^[^>»›]{1,60}(?:\s[>»›/|]\s[^>»›]{1,60}){2,}$", re.IGNORECASE)
+BREADCRUMB = re.compile(
+    r"^(?:home|главная)\b.{2,200}$|^[^>»›]{1,60}(?:\s[>»›/|]\s[^>»›]{1,60}){2,}$", re.IGNORECASE
+)
 DATE_WORDS = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|spring|summer|fall|autumn|winter|issue|no|vol)\b",
@@ -91,7 +115,9 @@ STOPWORDS = frozenset({
     "to", "for", "and", "or", "by", "with", "from", "how", "why", "what", "when", "where",
     "who", "whose", "which", "does", "do", "did", "can", "will", "its", "it", "this", "that",
     "these", "those", "as", "into", "towards", "toward", "about", "after", "before", "between",
-    "over", "under",
+    "over", "under", "our", "my", "your", "their", "his", "her", "we", "i", "you", "they",
+    "в", "во", "на", "и", "о", "об", "с", "со", "к", "по", "для", "из", "от", "до", "за", "при", "как",
+    "что", "не",
 })  # fmt: skip
 
 
@@ -106,11 +132,58 @@ def prefix(text: str, count: int = 6) -> str:
     return stripped if len(found) <= count else stripped[: found[count - 1].end()]
 
 
+#: A label between the byline and the article, kept with the byline ("Abstract", "Аннотация").
+FRONT_LABEL = re.compile(r"^(?:#{1,6}\s+)?\**(?:abstract|summary|аннотация|резюме)\**[.:]?$", re.IGNORECASE)
+#: A job line under a byline ("Senior analyst, Health Systems Lab", "Product manager at a startup").
+JOB = re.compile(
+    r"\b(?:manager|reporter|writer|engineer|student|head of|chief|lead|partner|member|author|"
+    r"corresponding|columnist|contributor|at [A-Z])",
+)
+
+
+def is_job_line(text: str) -> bool:
+    """A short line saying what someone does or where they work."""
+    text = text.strip()
+    if not text or len(words(text)) > 20 or re.search(r"[.!?]$", text):
+        return False
+    return bool(AFFILIATION.search(text) or JOB.search(text))
+
+
+def is_prose(text: str) -> bool:
+    """A line of running text: a sentence of twelve words or more, or twenty-five words."""
+    count = len(words(text))
+    if ATX_HEADING.match(text) or text.startswith(("[", "|")):
+        return False
+    return count >= 25 or (count >= 12 and bool(re.search(r"[.!?…:;][”\"’»)]*$", text)))
+
+
+#: What the links in a row of short links separated by "·" or "|" are about -> the row's category.
+LINK_ROW_KINDS = (
+    (
+        "share buttons and counters",
+        re.compile(r"\b(?:share|like|tweet|e-?mail|comments?|reactions?)\b", re.I),
+    ),
+    (
+        "edition, print and sign-in links",
+        re.compile(r"\b(?:edition|e-paper|print|subscribe|sign in|log ?in)\b", re.I),
+    ),
+)
+
+
+def link_row_category(text: str) -> str | None:
+    """A row of short links or counters ("Home | About | Contact", "Share 34 · Comments 12"), or None."""
+    segments = [s.strip() for s in re.split(r"\s[·|•]\s|\s*[·•]\s*", text)]
+    if len(segments) < 2 or not all(s and len(words(s)) <= 4 for s in segments):
+        return None
+    return next((c for c, pattern in LINK_ROW_KINDS if pattern.search(text)), "site navigation")
+
+
 def chrome_category(text: str) -> str | None:
     """The category of site chrome a stripped line looks like, or None."""
     if not text or len(words(text)) > (60 if "cookie" in text.lower() else 12):
         return None
-    return next((category for category, pattern in CHROME if pattern.fullmatch(text)), None)
+    found = next((category for category, pattern in CHROME if pattern.fullmatch(text)), None)
+    return found or link_row_category(text)
 
 
 def is_date_line(text: str) -> bool:
@@ -147,14 +220,15 @@ def names_in(fmt: str, text: str) -> list[str]:
 
 
 def ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """A word in lowercase ASCII, a Russian one transliterated ("Васильев" -> "vasilev")."""
+    folded = unicodedata.normalize("NFKD", to_latin(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", folded.lower())
 
 
 def significant_words(title: str) -> list[str]:
     """The title's words that are not function words, as slug words ("Neo-Industrial" → "neo-industrial")."""
     found = []
-    for word in re.findall(r"[\w’'-]+", title):
+    for word in re.findall(r"[\w’'-]+", re.sub(r"(?<=\w)[’']s\b", "", title)):
         if word.lower().strip("’'-") in STOPWORDS:
             continue
         slugged = "-".join(p for p in (ascii_word(w) for w in re.split(r"[-’']", word)) if p)

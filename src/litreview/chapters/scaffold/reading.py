@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from litreview.chapters.scaffold.bylines import read_byline
 from litreview.chapters.scaffold.line_shapes import (
     AFFILIATION,
     ATX_HEADING,
     AUTHOR_HEADING,
     BREADCRUMB,
     CLOSED,
+    FRONT_LABEL,
     GREETING,
     LISTING,
     POSTED_BY,
@@ -21,11 +23,14 @@ from litreview.chapters.scaffold.line_shapes import (
     YEAR,
     chrome_category,
     is_date_line,
+    is_job_line,
+    is_prose,
     markdown_to_text,
     names_in,
     reference_like,
     words,
 )
+from litreview.chapters.scaffold.printed_dates import PrintedDate, read_date_line
 from litreview.core.errors import SeedMetaError
 from litreview.core.seeds import read_seed_lines
 
@@ -47,6 +52,10 @@ class PageReading:
     authors: list[str] = field(default_factory=list)
     byline_line: int = 0
     dates: list[tuple[int, str]] = field(default_factory=list)
+    people: list[tuple[str, str]] = field(default_factory=list)  # (surname, given names)
+    date: PrintedDate | None = None
+    date_line: int = 0
+    doubts: dict[str, str] = field(default_factory=dict)  # what the draft is unsure of -> why
 
     def text(self, n: int) -> str:
         return self.lines[n - 1].strip()
@@ -126,11 +135,15 @@ class PageReader:
                 r.copy_lines.update(range(start, start + last - first + 1))
             r.copies = len(starts)
         for n in range(1, r.size + 1):
-            if n not in r.copy_lines and (category := chrome_category(r.text(n))):
+            if n not in r.copy_lines and (
+                category := chrome_category(r.text(n)) or chrome_category(markdown_to_text(r.fmt, r.text(n)))
+            ):
                 r.chrome[n] = category
-        self._title()
         self._listings()
-        front_last = self._byline()
+        front_last = self._front_matter()
+        if front_last < 0:  # no paragraph of prose: the first short line is the title
+            self._title()
+            front_last = self._byline()
         if copy:
             body_first, body_last = copy[0], copy[1]
         else:
@@ -184,6 +197,107 @@ class PageReader:
                     markdown_to_text(r.fmt, r.title)
                 )
                 r.chrome[n] = "breadcrumb navigation" + (", ending in the title" if ends else "")
+
+    def _front_matter(self) -> int:
+        """Title, byline, job lines and date: what stands above the article's first paragraph.
+
+        The headline is the line nearest above the byline (a `# ` heading in a Markdown-like page),
+        else the last line above the first paragraph that is neither chrome, a date nor a byline;
+        lines above it are the site's or the section's name. Returns the line the body follows
+        (-1 when the page has no paragraph of prose).
+        """
+        r = self.r
+        content = r.content(range(1, r.size + 1))
+        prose = next((n for n in content if is_prose(r.text(n))), 0)
+        if not prose:
+            return -1
+        top = [n for n in content if n < prose]
+        dated = {n: d for n in top if (d := read_date_line(markdown_to_text(r.fmt, r.text(n))))}
+        labels = {n for n in top if n not in dated and is_date_line(r.text(n))}
+        if dated:
+            r.date_line = min(dated)
+            r.date = dated[r.date_line]
+            if r.date.doubt:
+                r.doubts["date"] = r.date.doubt
+
+        def following(n: int) -> int:
+            return next((m for m in content if m > n and m not in r.chrome), 0)
+
+        byline = None
+        for n in top:
+            if n in dated or n in labels or BREADCRUMB.match(markdown_to_text(r.fmt, r.text(n))):
+                continue
+            found = read_byline(r.fmt, r.text(n))
+            if not found:
+                continue
+            after = following(n)
+            if found.how == "alone" and not (after in dated or after == prose or is_job_line(r.text(after))):
+                continue
+            byline = (n, found)
+            break
+        front: list[int] = []
+        if byline:
+            n, found = byline
+            r.byline_line, r.authors, r.people = n, list(found.printed), list(found.people)
+            if found.doubt:
+                r.doubts["author"] = f"{found.doubt} (line {n})"
+            front = [n]
+            for m in top:
+                if m <= n or m in r.chrome:
+                    continue
+                text = r.text(m)
+                if m in dated or FRONT_LABEL.match(text) or is_job_line(text) or (
+                    found.how == "link" and m == following(n) and len(words(text)) <= 12
+                    and not CLOSED.search(text)
+                ):  # fmt: skip
+                    front.append(m)
+                    continue
+                break
+        taken = set(front) | set(dated) | labels
+        candidates = [
+            n for n in top if n not in taken and not BREADCRUMB.match(markdown_to_text(r.fmt, r.text(n)))
+            and len(words(r.text(n))) <= 25
+        ]  # fmt: skip
+        headings = [n for n in candidates if r.fmt == "markdown" and re.match(r"^#\s+\S", r.text(n))]
+        above = [n for n in candidates if byline and n < byline[0]]
+        below = [n for n in candidates if not byline or n > front[-1]]
+        title = headings[:1] or above[-1:] or below[:1] or candidates[-1:]
+        if title:
+            r.title_line, r.title = title[0], r.text(title[0])
+            rest = [n for n in candidates if n < r.title_line and n not in front]
+            if rest:
+                r.doubts["title"] = (
+                    f"line {r.title_line} read as the headline; "
+                    + ("the line nearest above the byline" if above else "the last line above the article")
+                    + f", below what looks like the site's or the section's name (line {', '.join(map(str, rest))})"
+                )
+            for n in rest:
+                r.chrome[n] = "site or section name above the headline"
+        for n in range(1, r.title_line):
+            text = r.text(n)
+            if not text or n in r.copy_lines or n in front:
+                continue
+            if n in dated or n in labels:
+                r.chrome[n] = "date as printed above the article"
+                r.dates.append((n, text))
+            elif BREADCRUMB.match(markdown_to_text(r.fmt, text)) or (
+                r.chrome.get(n) == "site navigation" and text.lower() == "home"
+            ):
+                ends = bool(r.title) and markdown_to_text(r.fmt, text).endswith(
+                    markdown_to_text(r.fmt, r.title)
+                )
+                r.chrome[n] = "breadcrumb navigation" + (", ending in the title" if ends else "")
+        for n in top:
+            if n > r.title_line and n not in front and (n in dated or n in labels) and n not in r.chrome:
+                r.chrome[n] = "date as printed above the article"
+                r.dates.append((n, r.text(n)))
+        if front:
+            r.parts["front"] = (front[0], front[-1])
+        if not r.people:
+            r.doubts["author"] = "no byline found above the article: fill in the author from the page"
+        if not r.date:
+            r.doubts["date"] = "no date printed above the article: the key says 'nd'"
+        return max([r.title_line, *front])
 
     def _listings(self) -> None:
         """A "Recent posts" heading claims the short lines under it, and the same lines elsewhere."""
