@@ -20,7 +20,9 @@ def bib_stub(draft: Draft) -> str:
         lines_of.append(f"author{'s' if len(draft.authors) > 1 else ''} (line {draft.byline_line})")
     if draft.date:
         lines_of.append(f"date (line {draft.date_line})")
-    known = ", ".join(lines_of[:-1]) + (" and " if len(lines_of) > 1 else "") + (lines_of[-1] if lines_of else "")
+    known = (
+        ", ".join(lines_of[:-1]) + (" and " if len(lines_of) > 1 else "") + (lines_of[-1] if lines_of else "")
+    )
     known += " as the seed prints " + ("them" if len(lines_of) > 1 else "it")
     out = [
         f"% refs.bib stub for seeds/{draft.seed.name}, drafted by {COMMAND}: UNVERIFIED.",

@@ -33,7 +33,7 @@ CHROME_FORMS: dict[str, tuple[str, ...]] = {
     ),
     "share buttons": (
         r"share(?: (?:this|the))?(?: (?:post|article|page|story))?(?: (?:on|via) .{1,30})?[:.!]?",
-        r"tweet(?: this)?", r"e-?mail this(?: \w+)?", r"print(?: this)?(?: page| article)?",
+        r"share(?: this| the)?(?: post| article| page| story)?:(?: [\w.]+){0,6}", r"tweet(?: this)?", r"e-?mail this(?: \w+)?", r"print(?: this)?(?: page| article)?",
     ),
     "subscription prompt": (
         r"(?:subscribe|sign up|join our|get our)\b.{0,80}", r".{0,40}\bnewsletter\b.{0,40}",
@@ -76,6 +76,14 @@ CHROME = tuple(
 BREADCRUMB = re.compile(
     r"^(?:home|главная)\b.{2,200}$|^[^>»›]{1,60}(?:\s[>»›/|]\s[^>»›]{1,60}){2,}$", re.IGNORECASE
 )
+#: A breadcrumb trail of short steps: "Главная / Новости / Технологии", "Blog / Cities".
+SEPARATED_CRUMBS = re.compile(r"[^/>»›|·]{1,30}(?:\s[/>»›]\s[^/>»›|·]{1,30}){1,5}")
+#: The heading of the readers' comments under an article.
+COMMENTS_HEADING = re.compile(
+    r"(?:\d+\s+)?(?:comments?|responses?|replies|комментари[йияев]{1,2})(?:\s*\(\d+\))?:?|reader comments|"
+    r"join the discussion|discussion",
+    re.IGNORECASE,
+)
 DATE_WORDS = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|spring|summer|fall|autumn|winter|issue|no|vol)\b",
@@ -88,7 +96,8 @@ ITEM_PATTERNS = (r"(?P<label>\d+)\. (?P<text>.+)", r"\[(?P<label>\d+)\] (?P<text
 AUTHOR_FIRST = re.compile(r"^[^\W\d_][\w’'-]+,\s+(?:[^\W\d_]\.\s?)+|^[^\W\d_][\w’'-]+,\s+[^\W\d_],")
 REFERENCE_HEADING = re.compile(
     r"^(?:#{1,6}\s+)?(?P<name>references?|sources?|notes|endnotes|footnotes|bibliography|works cited|"
-    r"literature|further reading|reading list)(?:\s*:\s*(?P<rest>.*)|\s*)$",
+    r"literature|further reading|reading list|литература|список литературы|примечания|источники|"
+    r"библиография|сноски)(?:\s*:\s*(?P<rest>.*)|\s*)$",
     re.IGNORECASE,
 )
 AUTHOR_HEADING = re.compile(
@@ -154,7 +163,8 @@ def is_prose(text: str) -> bool:
     count = len(words(text))
     if ATX_HEADING.match(text) or text.startswith(("[", "|")):
         return False
-    return count >= 25 or (count >= 12 and bool(re.search(r"[.!?…:;][”\"’»)]*$", text)))
+    ends = bool(re.search(r"[.!?…:;][”\"’»)]*$", text))
+    return count >= 25 or (count >= 8 and len(text) >= 50 and ends)
 
 
 #: What the links in a row of short links separated by "·" or "|" are about -> the row's category.

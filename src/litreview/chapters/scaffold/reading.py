@@ -15,6 +15,8 @@ from litreview.chapters.scaffold.line_shapes import (
     AUTHOR_HEADING,
     BREADCRUMB,
     CLOSED,
+    COMMENTS_HEADING,
+    SEPARATED_CRUMBS,
     FRONT_LABEL,
     GREETING,
     LISTING,
@@ -136,7 +138,13 @@ class PageReader:
             r.copies = len(starts)
         for n in range(1, r.size + 1):
             if n not in r.copy_lines and (
-                category := chrome_category(r.text(n)) or chrome_category(markdown_to_text(r.fmt, r.text(n)))
+                category := chrome_category(r.text(n))
+                or chrome_category(markdown_to_text(r.fmt, r.text(n)))
+                or (
+                    "breadcrumb navigation"
+                    if SEPARATED_CRUMBS.fullmatch(markdown_to_text(r.fmt, r.text(n)))
+                    else None
+                )
             ):
                 r.chrome[n] = category
         self._listings()
@@ -208,9 +216,14 @@ class PageReader:
         """
         r = self.r
         content = r.content(range(1, r.size + 1))
-        prose = next((n for n in content if is_prose(r.text(n))), 0)
+        # the page's first line of text is its title or chrome, never its first paragraph
+        prose = next((n for n in content[1:] if is_prose(r.text(n))), 0)
         if not prose:
             return -1
+        for n in range(1, prose):
+            if r.chrome.get(n) == "post metadata" and read_byline(r.fmt, r.text(n)):
+                del r.chrome[n]  # "Posted by Maria Lindqvist": the byline
+        content = r.content(range(1, r.size + 1))
         top = [n for n in content if n < prose]
         dated = {n: d for n in top if (d := read_date_line(markdown_to_text(r.fmt, r.text(n))))}
         labels = {n for n in top if n not in dated and is_date_line(r.text(n))}
@@ -231,7 +244,9 @@ class PageReader:
             if not found:
                 continue
             after = following(n)
-            if found.how == "alone" and not (after in dated or after == prose or is_job_line(r.text(after))):
+            if found.how in ("alone", "list") and not (
+                after in dated or after == prose or is_job_line(r.text(after))
+            ):
                 continue
             byline = (n, found)
             break
@@ -341,8 +356,10 @@ class PageReader:
         return last
 
     def _comments(self, body_first: int) -> None:
-        """Readers' comments: each ends in its "Posted by:" line and starts at a greeting or after a gap."""
+        """Readers' comments: each ends in its "Posted by:" line and starts at a greeting or after a gap;
+        without those, everything under a comments heading ("12 Comments") after the article."""
         r = self.r
+        self._comment_section(body_first)
         previous = body_first
         for n in range(body_first + 1, r.size + 1):
             m = POSTED_BY.match(r.text(n))
@@ -365,6 +382,21 @@ class PageReader:
             for k in range(start, n + 1):
                 r.chrome.pop(k, None)
             previous = n
+
+    def _comment_section(self, body_first: int) -> None:
+        r = self.r
+        if any(POSTED_BY.match(r.text(n)) for n in range(body_first + 1, r.size + 1)):
+            return
+        heading = next(
+            (n for n in range(body_first + 1, r.size + 1) if COMMENTS_HEADING.fullmatch(r.text(n))), 0
+        )
+        if not heading:
+            return
+        later = [n for n in r.content(range(heading + 1, r.size + 1))]
+        if later:
+            r.chrome[heading] = "readers’ comments"
+            for n in later:
+                r.chrome[n] = "readers’ comments"
 
     def _author(self, after: int) -> int:
         """The author's note after the article: under a heading ("About the Author"), or the byline's
@@ -406,7 +438,9 @@ class PageReader:
             first = heads[-1]
             options["heading_line"] = True
             name = REFERENCE_HEADING.match(r.text(first)).group("name").lower()  # type: ignore[union-attr]
-            options["kind"] = "notes" if name in ("notes", "endnotes", "footnotes") else ""
+            options["kind"] = (
+                "notes" if name in ("notes", "endnotes", "footnotes", "примечания", "сноски") else ""
+            )
         elif inline:
             first = inline[-1]
         else:
