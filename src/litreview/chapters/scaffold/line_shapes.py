@@ -159,7 +159,7 @@ def is_job_line(text: str) -> bool:
 
 
 def is_prose(text: str) -> bool:
-    """A line of running text: a sentence of twelve words or more, or twenty-five words."""
+    """A line of running text: a sentence of eight words or more (50 characters), or twenty-five words."""
     count = len(words(text))
     if ATX_HEADING.match(text) or text.startswith(("[", "|")):
         return False

@@ -245,7 +245,10 @@ class PageReader:
                 continue
             after = following(n)
             if found.how in ("alone", "list") and not (
-                after in dated or after == prose or is_job_line(r.text(after))
+                after in dated
+                or after == prose
+                or is_job_line(r.text(after))
+                or FRONT_LABEL.match(r.text(after))
             ):
                 continue
             byline = (n, found)
