@@ -79,7 +79,11 @@ def score(fact: dict[str, Any], seen: Seen) -> tuple[int, list[str]]:
     checks.append(("body_first", fact["body_first"], body[0][: len(fact["body_first"])] if body else ""))
     last_paragraph = [t for t in body if len(t.split()) > 3]
     checks.append(
-        ("body_last", fact["body_last"], last_paragraph[-1][: len(fact["body_last"])] if last_paragraph else "")
+        (
+            "body_last",
+            fact["body_last"],
+            last_paragraph[-1][: len(fact["body_last"])] if last_paragraph else "",
+        )
     )
     refs = [text for role, text in seen.roles if role in ("refs", "notes")]
     checks.append(("references", fact["references"], refs[0] if refs else ""))

@@ -311,6 +311,8 @@ class PageReader:
                 r.dates.append((n, r.text(n)))
         if front:
             r.parts["front"] = (front[0], front[-1])
+        if not r.title:
+            r.doubts["title"] = "no headline found above the article: give the title in refs.bib"
         if not r.people:
             r.doubts["author"] = "no byline found above the article: fill in the author from the page"
         if not r.date:
