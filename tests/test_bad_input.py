@@ -36,11 +36,31 @@ def project(tmp_path: Path) -> Path:
 
 
 def break_an_entry(bib: Path) -> tuple[int, int]:
-    """Leave the title of an entry in the middle of refs.bib unclosed: (its entry's line, the next's)."""
+    """Leave the one-line title of an entry unclosed: (its entry's line, the next entry's line).
+
+    The entry is the one nearest the middle of refs.bib that has a one-line `title` and another
+    entry after it (found, not assumed: entries without a title, or with a title over several lines,
+    are passed over); when refs.bib has none, one is added before its last entry.
+    """
     lines = bib.read_text(encoding="utf-8").split("\n")
     entries = [n for n, line in enumerate(lines, 1) if line.startswith("@")]
-    entry, following = entries[len(entries) // 2], entries[len(entries) // 2 + 1]
-    title = next(n for n in range(entry, following) if re.match(r"\s*title\s*=\s*\{.*\},\s*$", lines[n - 1]))
+    one_line_title = re.compile(r"\s*title\s*=\s*\{.*\},\s*$")
+    middle = len(entries) // 2
+    for i in sorted(range(len(entries) - 1), key=lambda i: abs(i - middle)):
+        entry, following = entries[i], entries[i + 1]
+        title = next((n for n in range(entry, following) if one_line_title.match(lines[n - 1])), 0)
+        if title:
+            break
+    else:
+        entry = entries[-1]
+        lines[entry - 1 : entry - 1] = [
+            "@misc{brokenndentry,",
+            "  title        = {A Title},",
+            "  year = {n.d.},",
+            "}",
+            "",
+        ]
+        title, following = entry + 1, entry + 5
     lines[title - 1] = re.sub(r"\},\s*$", ",", lines[title - 1])
     bib.write_text("\n".join(lines), encoding="utf-8")
     return entry, following

@@ -300,9 +300,12 @@ def test_the_refs_bib_stub_is_unverified_and_invents_nothing(tmp_path: Path, ste
     stub = proc.stdout[proc.stdout.index("% refs.bib stub") :].split("\n}\n")[0] + "\n}\n"
     assert "UNVERIFIED" in stub
     (entry,) = parse_string(stub, "bibtex").entries.values()
-    assert set(entry.fields) | set(entry.persons) <= {"title", "author", "annotation"}
+    assert set(entry.fields) | set(entry.persons) <= {"title", "author", "annotation", "year", "date"}
     assert "Unverified" in entry.fields["annotation"]
     lines = [line.strip() for line in read_seed_lines(root / "seeds" / f"{stem}.txt")]
+    year = entry.fields["year"]  # printed above the article, or "n.d.": never guessed from elsewhere
+    assert year == "n.d." or any(year in line for line in lines[:12])
+    assert entry.fields.get("date", year)[:4] == year[:4]
     assert entry.fields["title"] in [re.sub(r"^#+\s+", "", line) for line in lines]  # the title as printed
     if data["key"]:
         assert entry.key == data["key"]

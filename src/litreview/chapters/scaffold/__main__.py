@@ -1,0 +1,5 @@
+"""``python -m litreview.chapters.scaffold``."""
+
+from litreview.chapters.scaffold.cli import main
+
+raise SystemExit(main())
