@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from support import copy_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: (raw page, the key and title the person gives it where the scaffold proposes none). A post with
