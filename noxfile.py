@@ -76,6 +76,7 @@ def tests(session: nox.Session) -> None:
     install(session, "test")
     session.run("litreview-sysdeps", "--list", "system-packages.txt")
     session.run("litreview-ace", "install")  # the EPUB accessibility checker (npm ci, pinned; offline)
+    session.run("litreview-schemas", "install")  # check-jsonschema in its own environment (pinned)
     # pytest-xdist: one worker per core; a module's (or class's) tests stay on one worker, so a
     # module-scoped build is made once; the scopes go out in the order tests/conftest.py sorts
     # them (the slowest first). Pass `-- -n 0` to run in one process.

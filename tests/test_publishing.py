@@ -25,6 +25,7 @@ from litreview.core.errors import BookInfoError, LitReviewError
 from litreview.core.order import article_keys
 from litreview.core.outputs import EDITIONS, FILE_STEM
 from litreview.core.seeds import load_all
+from litreview.tools import schemas
 from support import ROOT, Build, copy_project, sphinx_build
 from test_foundation import quickstart_commands
 
@@ -307,3 +308,22 @@ def test_the_pages_workflow_publishes_the_html_with_the_official_actions() -> No
     deploy = flow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in deploy["steps"])
+
+
+# -- the configurations against their published schemas (check-jsonschema's vendored copies) ------
+
+
+@pytest.mark.parametrize("name", sorted(schemas.SCHEMAS))
+def test_the_publishing_configuration_passes_its_schema(name: str) -> None:
+    proc = schemas.check(schemas.SCHEMAS[name], ROOT / name)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("name", sorted(schemas.SCHEMAS))
+def test_a_configuration_its_schema_rejects_fails_the_check(name: str, tmp_path: Path) -> None:
+    """The check can fail: the same file with a key its schema does not allow at the top."""
+    broken = tmp_path / Path(name).name
+    broken.write_text((ROOT / name).read_text(encoding="utf-8") + "no-such-key: 1\n", encoding="utf-8")
+    proc = schemas.check(schemas.SCHEMAS[name], broken)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "no-such-key" in proc.stdout + proc.stderr
