@@ -55,14 +55,17 @@ def install(venv: Path = VENV) -> None:
                         "-r", str(PINS)], check=True)  # fmt: skip
     else:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r", str(PINS)], check=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r", str(PINS)]
+        subprocess.run(pip, check=True)
     (venv / STAMP).write_text(_digest())
 
 
 def check(schema: str, path: Path, venv: Path = VENV) -> subprocess.CompletedProcess[str]:
     """check-jsonschema on ``path`` against the builtin ``schema`` (no network: a vendored schema)."""
     if not installed(venv):
-        raise FileNotFoundError(f"check-jsonschema is not installed in {venv}: run `litreview-schemas install` (nox does)")
+        raise FileNotFoundError(
+            f"check-jsonschema is not installed in {venv}: run `litreview-schemas install` (nox does)"
+        )
     cmd = [str(executable(venv)), "--builtin-schema", schema, str(path)]
     return subprocess.run(cmd, capture_output=True, text=True, check=False)
 
