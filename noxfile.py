@@ -85,10 +85,11 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Check code style (ruff) and the Markdown sources."""
+    """Check code style (ruff), the type hints (mypy) and the Markdown sources."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("mypy")  # the package's type hints, checked ([tool.mypy] in pyproject.toml)
     session.run("pymarkdown", "scan", "-r", "book", "README.md")
 
 

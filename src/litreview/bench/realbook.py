@@ -4,6 +4,7 @@ one-chapter-edit HTML, PDF, EPUB, chapter regeneration, the citations check), an
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.metadata
 import importlib.util
 import platform
@@ -335,7 +336,7 @@ def measure_real(
         for run in range(runs):
             say(f"  real book {name.upper()}: run {run + 1}/{runs}")
             shutil.rmtree(real / "_build" / out, ignore_errors=True)
-            if not attempt(name, lambda s=session_name: run_session(noxfile, s, real, env)):
+            if not attempt(name, functools.partial(run_session, noxfile, session_name, real, env)):
                 break
 
     for name, module in (("chapters", "litreview.chapters"), ("citations", "litreview.tools.citations")):

@@ -115,11 +115,11 @@ def evaluate_targets(rows: Sequence[ScaleRow], real: RealResult | None) -> list[
     add("rss", round(peak / GIB, 3) if peak else None, note="all builds")
     if real is not None:
         noop = _stat(real.times.get("html_noop"))
-        add("real_noop", noop and round(noop.median, 2), note="real book")
+        add("real_noop", round(noop.median, 2) if noop else None, note="real book")
         add("real_clean", _ratio(_stat(real.times.get("html_clean")), _stat(real.times.get("floor_b_clean"))),
             note="real book")  # fmt: skip
         pdf = _stat(real.times.get("pdf"))
-        add("pdf", pdf and round(pdf.median, 2), note="real book")
+        add("pdf", round(pdf.median, 2) if pdf else None, note="real book")
     return targets
 
 

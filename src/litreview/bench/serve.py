@@ -11,6 +11,7 @@ is measured, and the report says the target was not measured.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import os
 import signal
@@ -47,6 +48,11 @@ def _page(url: str) -> str | None:
         return None
 
 
+def _shows(title: str, page: str) -> bool:
+    """The served page (casefolded) shows ``title``."""
+    return title.casefold() in page
+
+
 def _wait(url: str, shows: Callable[[str], bool], limit: float) -> bool:
     end = time.monotonic() + limit
     while time.monotonic() < end:
@@ -79,7 +85,7 @@ def measure_serve(book: synthbook.SynthBook, runs: int, env: dict[str, str]) -> 
         for _ in range(runs):
             new_title = synthbook.swap_marker(book)
             start = time.monotonic()
-            if not _wait(url, lambda page, t=new_title: t.casefold() in page, EDIT_LIMIT):
+            if not _wait(url, functools.partial(_shows, new_title), EDIT_LIMIT):
                 return times, "the served page did not show the edit"
             times.append(time.monotonic() - start)
             time.sleep(0.5)

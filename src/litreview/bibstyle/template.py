@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from pybtex.database import Entry
 from pybtex.richtext import Text
@@ -37,7 +38,7 @@ def cited_year(entry: Entry) -> str:
     return (bib.year(entry) or dates.NO_DATE) + entry.fields.get(EXTRADATE, "")
 
 
-def extradates(entries: Iterable[Entry], order: Callable[[Entry], object]) -> dict[str, str]:
+def extradates(entries: Iterable[Entry], order: Callable[[Entry], Any]) -> dict[str, str]:
     """The letters a, b, … of the works of the same maker and year, in the list's order (``order``
     is the sorting key): key → letter, for the works that share their maker and year."""
     groups: defaultdict[tuple, list[Entry]] = defaultdict(list)

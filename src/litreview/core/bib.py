@@ -113,10 +113,10 @@ def scan(path: Path, text: str | None = None) -> BibSource:
     entries: list[SourceEntry] = []
     problems: list[Problem] = []
     for block in library.blocks:
-        line = block.start_line + 1
+        line = (block.start_line or 0) + 1
         if isinstance(block, BpEntry | DuplicateBlockKeyBlock):
             entry = block if isinstance(block, BpEntry) else block.ignore_error_block
-            if entry is None:
+            if not isinstance(entry, BpEntry):
                 continue
             fields = {f.key.lower(): _strip_delimiters(str(f.value)) for f in entry.fields}
             lines = {f.key.lower(): f.start_line + 1 for f in entry.fields}
@@ -126,8 +126,9 @@ def scan(path: Path, text: str | None = None) -> BibSource:
             error = block.error
             detail = getattr(error, "abort_reason", "") or getattr(error, "message", "") or str(error)
             detail = " ".join(str(detail).split()) or "not a BibTeX entry"
-            if getattr(error, "end_index", None) is not None:
-                detail += f" (the parser gave up on line {text.count(chr(10), 0, error.end_index) + 1})"
+            end = getattr(error, "end_index", None)
+            if end is not None:
+                detail += f" (the parser gave up on line {text.count(chr(10), 0, end) + 1})"
             problems.append(Problem(line, f"this entry cannot be parsed: {detail}"))
     return BibSource(Path(path), tuple(entries), tuple(problems))
 

@@ -412,12 +412,11 @@ def _printed_references(meta: SeedMeta, specs: list[PrintedReference]) -> tuple[
         groups = m.groupdict()
         printed_items.append((n, groups.get("label") or "", groups.get("text", line)))
     if len(printed_items) != len(specs):
-        line = specs[0].toml_line if specs else 1
         raise SeedMetaError(
             f"[[references]] lists {len(specs)} item(s); "
             f"the seed's {part.kind} part prints {len(printed_items)}",
             meta.toml_path,
-            line,
+            specs[0].toml_line if specs else 1,
         )
     refs = []
     for spec, (n, printed, text) in zip(specs, printed_items, strict=True):

@@ -389,7 +389,9 @@ def install() -> bool:
 
 @functools.cache
 def _entry_points(**selection: str) -> importlib.metadata.EntryPoints:
-    return importlib.metadata.entry_points(**selection)
+    found = importlib.metadata.entry_points(**selection)
+    assert isinstance(found, importlib.metadata.EntryPoints)  # pybtex always selects a group
+    return found
 
 
 def cache_plugin_lookups(app: Sphinx, config: Any) -> None:

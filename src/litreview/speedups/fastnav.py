@@ -41,7 +41,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sphinx
 from docutils import nodes
@@ -186,11 +186,10 @@ def build_template(app: Sphinx, kind: str, show_nav_level: int, kwargs: dict[str
     from bs4 import BeautifulSoup
     from pydata_sphinx_theme import toctree as pst_toctree
 
-    builder = app.builder
-    recorder = _Recorder(builder)  # type: ignore[arg-type]
-    context: dict[str, Any] = {
-        "toctree": lambda **kw: type(builder)._get_local_toctree(recorder, NEUTRAL, **kw),  # type: ignore[arg-type]
-    }
+    builder = cast("StandaloneHTMLBuilder", app.builder)
+    recorder = _Recorder(builder)
+    local_toctree: Any = type(builder)._get_local_toctree  # called with the recorder as its builder
+    context: dict[str, Any] = {"toctree": lambda **kw: local_toctree(recorder, NEUTRAL, **kw)}
     pst_toctree.add_toctree_functions(app, NEUTRAL, "page.html", context, None)
     soup = context["generate_toctree_html"](kind, startdepth=0, show_nav_level=show_nav_level, **kwargs)
     if not isinstance(soup, BeautifulSoup):
@@ -199,7 +198,9 @@ def build_template(app: Sphinx, kind: str, show_nav_level: int, kwargs: dict[str
     open_slots: list[OpenSlot] = []
     for details in soup.find_all("details"):
         parent = details.parent
-        tokens = [t for c in parent.get("class", []) for t in _TOKEN.findall(c)] if parent else []
+        tokens = (
+            [t for c in parent.get_attribute_list("class") if c for t in _TOKEN.findall(c)] if parent else []
+        )
         if tokens and "open" not in details.attrs and not details.attrs:
             details["data-fnvo"] = str(len(open_slots))
             open_slots.append(OpenSlot(frozenset(docs[int(t)] for t in tokens)))

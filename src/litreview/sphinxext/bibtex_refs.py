@@ -48,6 +48,11 @@ def check_version(app: Any, config: Any) -> None:
         warn(logger, LitreviewWarnings.BIBTEX_INTERNALS, message, bibtex_version(), checked, location=None)
 
 
+def domain(env: BuildEnvironment) -> Any:
+    """sphinxcontrib-bibtex's domain (``cite``): typed Any, as the package ships no type information."""
+    return env.get_domain("cite")
+
+
 def citation_refs(env: BuildEnvironment) -> list[CitationRef]:
     """The domain's record of every citation, in the order it saw them."""
     refs = getattr(env.get_domain("cite"), "citation_refs", None)

@@ -46,7 +46,7 @@ def plant_anchors(app: Sphinx, doctree: nodes.document) -> None:
     so the anchor must be a node of its own.
     """
     env = app.env
-    by_id = {i: n for n in doctree.findall(nodes.Element) for i in n.get("ids", [])}
+    by_id = {i: n for n in doctree.findall(nodes.Element) for i in n["ids"]}
     planted: dict[str, str] = {}
     for ref_id, key in cited_keys(env, env.docname):
         node = by_id.get(ref_id)
@@ -91,8 +91,8 @@ def cited_in_inputs(env: BuildEnvironment) -> tuple:
 def reference_list_entries(transform: SphinxPostTransform) -> Iterator[tuple[Any, nodes.citation]]:
     """(domain citation, its node) for each entry of a ``citation``-list bibliography in this document
     (a page, or for LaTeX the whole book assembled into one document)."""
-    domain = transform.env.get_domain("cite")
-    by_id = {i: n for n in transform.document.findall(nodes.citation) for i in n.get("ids", [])}
+    domain = bibtex_refs.domain(transform.env)
+    by_id = {i: n for n in transform.document.findall(nodes.citation) for i in n["ids"]}
     for citation in domain.citations:
         if domain.bibliographies[citation.bibliography_key].list_ != "citation":
             continue
@@ -157,7 +157,7 @@ def add_stylesheet(app: Sphinx, config: Any) -> None:
 
 def rewrite_bibliographies(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-get-updated: pages with a cited-in list are rewritten when what they list changed."""
-    domain = env.get_domain("cite")
+    domain = bibtex_refs.domain(env)
     pages = sorted({key.docname for key, bib in domain.bibliographies.items() if bib.list_ == "citation"})
     return pages if pages and CITED_IN.changed(env) else []
 

@@ -27,7 +27,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from litreview.core.cyrillic import CYRILLIC_RUN
-from litreview.sphinxext import bookdata, derived
+from litreview.sphinxext import bibtex_refs, bookdata, derived
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class CitationTitles(SphinxPostTransform):
 def _titles_inputs(env: Any) -> tuple:
     """What the titles are made from: each citation's id, key, label and entry, and the styles."""
     try:
-        citations = env.get_domain("cite").citations
+        citations = bibtex_refs.domain(env).citations
     except Exception:  # sphinxcontrib-bibtex not loaded
         return ()
     return (
@@ -80,7 +80,7 @@ def _titles_inputs(env: Any) -> tuple:
 def formatted_references(env: Any, backend: str) -> dict[str, str]:
     """Map each citation anchor id to its formatted reference (the bibtex tooltip) in a pybtex backend."""
     try:
-        domain = env.get_domain("cite")
+        domain = bibtex_refs.domain(env)
     except Exception:  # sphinxcontrib-bibtex not loaded: nothing to add
         return {}
     import pybtex.plugin
@@ -155,7 +155,8 @@ def add_assets(app: Sphinx, config: Config) -> None:
     if path not in config.html_static_path:
         config.html_static_path.append(path)
     prefix = cite_anchor_prefix(config)
-    app.add_js_file("citepopover.js", loading_method="defer", **{"data-cite-prefix": prefix})
+    attributes: dict[str, Any] = {"loading_method": "defer", "data-cite-prefix": prefix}
+    app.add_js_file("citepopover.js", **attributes)
     app.add_css_file("citepopover.css")
 
 

@@ -111,7 +111,7 @@ def part_nodes(colophon: rights.Colophon, part: str) -> list[nodes.Node]:
         return [nodes.paragraph("", colophon.articles_statement), items]
     if part == "made":
         return [nodes.paragraph("", colophon.made_with)]
-    found = [nodes.paragraph("", colophon.edition)]
+    found: list[nodes.Node] = [nodes.paragraph("", colophon.edition)]
     if colophon.address_line:
         found.append(nodes.paragraph("", "", *linked(colophon.address_line)))
     return found
@@ -255,7 +255,8 @@ def wrap_epub_content(app: Sphinx) -> None:
     """builder-inited: with an address, name it in the EPUB's metadata once content.opf is written."""
     if not app.builder.name.startswith("epub") or not app.config.html_baseurl:
         return
-    builder, url = app.builder, app.config.html_baseurl
+    builder: Any = app.builder  # an EPUB builder (Sphinx's Builder declares no build_content)
+    url = app.config.html_baseurl
     original = builder.build_content
 
     def build_content() -> None:

@@ -25,7 +25,7 @@ def has_language(node: nodes.Node) -> bool:
     current: nodes.Node | None = node
     while current is not None:
         if isinstance(current, nodes.Element) and (
-            current.get("lang") or any(c.startswith("language-") for c in current.get("classes", []))
+            current.get("lang") or any(c.startswith("language-") for c in current["classes"])
         ):
             return True
         current = current.parent

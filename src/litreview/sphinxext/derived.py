@@ -51,7 +51,7 @@ from sphinx.util import logging
 from litreview.core import bib
 from litreview.core.codeversion import distribution_token, package_token
 from litreview.core.files import write_atomic
-from litreview.sphinxext import bookdata, buildstate
+from litreview.sphinxext import bibtex_refs, bookdata, buildstate
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -247,7 +247,7 @@ def bib_inputs(env: BuildEnvironment) -> str:
         try:
             state.bib_digest = bookdata.bib_digest(env)
         except KeyError:  # litreview.sphinxext.bookdata not loaded: sphinxcontrib-bibtex's files
-            state.bib_digest = bib.digest(list(env.get_domain("cite").bibdata.bibfiles))
+            state.bib_digest = bib.digest(list(bibtex_refs.domain(env).bibdata.bibfiles))
     return state.bib_digest
 
 

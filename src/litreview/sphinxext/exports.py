@@ -16,7 +16,7 @@ import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -29,8 +29,11 @@ from litreview.core.csl import csl_json
 from litreview.core.errors import CitingError
 from litreview.core.files import copy_atomic, write_if_changed
 from litreview.core.ris import ris_text
-from litreview.sphinxext import bookdata, derived
+from litreview.sphinxext import bibtex_refs, bookdata, derived
 from litreview.sphinxext.warnings import LitreviewWarnings, warn
+
+if TYPE_CHECKING:
+    from sphinx.builders.html import StandaloneHTMLBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +67,7 @@ def reading_list_keys(env: BuildEnvironment, docname: str) -> list[str]:
         meta = next((m for m in bookdata.seeds(env) if m.key == key), None)
         return [k for ref in meta.references for k in ref.keys] if meta else []
     if docname.startswith(bookdata.REVIEW):
-        refs = env.get_domain("cite").citation_refs  # type: ignore[attr-defined]
+        refs = bibtex_refs.citation_refs(env)
         return [t.key for ref in refs if ref.docname == docname for t in ref.targets]
     return []
 
@@ -189,7 +192,8 @@ class DownloadLinks(SphinxPostTransform):
     def prefix(self, app: Sphinx) -> str | None:
         """How a page reaches the site's root: relative in the HTML, the base URL elsewhere."""
         if bookdata.is_web_html(app):
-            outfile = Path(app.builder.get_outfilename(self.env.docname))
+            builder = cast("StandaloneHTMLBuilder", app.builder)  # is_web_html: the HTML builder
+            outfile = Path(builder.get_outfilename(self.env.docname))
             prefix = Path(os.path.relpath(app.outdir, outfile.parent)).as_posix()
             return "" if prefix == "." else prefix + "/"
         base = self.config.html_baseurl

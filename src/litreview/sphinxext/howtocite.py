@@ -28,7 +28,7 @@ from sphinxcontrib.bibtex.domain import get_docnames
 from litreview.core.book import Book
 from litreview.core.bookcite import book_bibtex, book_reference, chapter_bibtex, chapter_reference
 from litreview.core.errors import CitingError, LitReviewError
-from litreview.sphinxext import bookdata, derived
+from litreview.sphinxext import bibtex_refs, bookdata, derived
 from litreview.sphinxext.warnings import LitreviewWarnings, warn
 
 logger = logging.getLogger(__name__)
@@ -122,6 +122,7 @@ class HowToCite(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(howtocite_node)):
             what = node["what"]
+            new: nodes.Node | list[nodes.Node]
             try:
                 if what == "book":
                     new = self.block(
@@ -186,7 +187,7 @@ class HowToCite(SphinxPostTransform):
         source = bookdata.entry_source(self.env, key)
         if source is None:
             raise CitingError(f"'{key}' is not in the bibliography")
-        domain = self.env.get_domain("cite")
+        domain = bibtex_refs.domain(self.env)
         formatted = next((c.formatted_entry for c in domain.citations if c.key == key), None)
         if formatted is None:  # in no bibliography on any page: format it with the same style
             style = find_plugin("pybtex.style.formatting", self.config.bibtex_default_style)()

@@ -27,8 +27,9 @@ def _block_line(node: nodes.Element) -> tuple[int, str]:
     """The line and source of the nearest node (this one or an ancestor) that has a line."""
     current: nodes.Node | None = node
     while current is not None:
-        if getattr(current, "line", None):
-            return current.line, getattr(current, "source", None) or ""  # type: ignore[attr-defined]
+        line = getattr(current, "line", None)
+        if line:
+            return line, getattr(current, "source", None) or ""
         current = current.parent
     return 0, ""
 

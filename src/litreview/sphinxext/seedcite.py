@@ -12,7 +12,7 @@ are also exempt from smart quotes, so seed text keeps its straight quotes and da
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -98,7 +98,7 @@ class ResolveSeedCites(SphinxPostTransform):
     default_priority = 5  # before Sphinx's own reference resolution
 
     def run(self, **kwargs: Any) -> None:
-        domain = cast(Any, self.env.get_domain("cite"))
+        domain = bibtex_refs.domain(self.env)
         targets: dict[str, tuple[str, str]] = {}
         for citation in domain.citations:
             bibliography = domain.bibliographies[citation.bibliography_key]
@@ -126,7 +126,7 @@ class ResolveSeedCites(SphinxPostTransform):
 
     def link(
         self, text: str, keys: list[str], targets: dict[str, tuple[str, str]], printed: str
-    ) -> nodes.Node:
+    ) -> nodes.Element:
         """``text`` linked to the first of ``keys`` that has an entry (plain text if none). A range's
         dash also tells screen readers, in HTML, which numbers it stands for."""
         content = nodes.inline(text, text)

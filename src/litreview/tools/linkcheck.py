@@ -158,7 +158,7 @@ def _display(path: Path) -> Path:
 
 def probe_hosts(urls: Iterable[str], limit: int = 3) -> list[tuple[str, int]]:
     """Up to ``limit`` (host, port) pairs the book links to most, to test the network against."""
-    counts = Counter()
+    counts: Counter[tuple[str, int]] = Counter()
     for url in urls:
         parts = urlsplit(url)
         if parts.hostname:

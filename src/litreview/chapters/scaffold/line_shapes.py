@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from litreview.chapters.scaffold.transliteration import to_latin
 from litreview.chapters.markdown import md_plain
+from litreview.chapters.scaffold.transliteration import to_latin
 
 COMMAND = "litreview-new-article"
 SEED_NAME = re.compile(r"^\d{3}_.+\.txt$")
