@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from editions_support import pages_in_order, pdftotext
+from editions_support import expected_chapters, pages_in_order, pdftotext
 from litreview.core.outputs import FILE_STEM
 from support import Build, fold_typography, squeeze
 
@@ -60,27 +60,6 @@ def epub(epub_build: Build, docnames: list[str]) -> dict[str, tuple[str, list[tu
     assert epub_build.returncode == 0, epub_build.stderr[-3000:]
     with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
         return edition({d: BeautifulSoup(z.read(f"{d}.xhtml"), "html.parser") for d in docnames})
-
-
-def expected_chapters(project: Path) -> dict[str, str]:
-    """The PDF's structure, from the sources: the pages of the front page's numbered toctrees are
-    chapters 1, 2, … in reading order (a hub page, a part, is unnumbered); the rest unnumbered."""
-    index = (project / "book" / "index.md").read_text(encoding="utf-8")
-    numbered = set()
-    for block in re.findall(r"^```\{toctree\}\n(.*?)^```", index, flags=re.M | re.S):
-        if re.search(r"^:numbered:", block, flags=re.M):
-            numbered |= {line.strip() for line in block.splitlines() if line.strip() and line[0] != ":"}
-    pages = pages_in_order(project / "book")
-    hubs = {page.docname for page in pages if page.children}
-    inside = {child for page in pages if page.docname in numbered for child in page.children}
-    found, count = {}, 0
-    for page in pages:
-        if page.docname not in hubs and (page.docname in numbered or page.docname in inside):
-            count += 1
-            found[page.docname] = str(count)
-        else:
-            found[page.docname] = ""
-    return found
 
 
 def test_html_and_epub_number_chapters_tables_and_figures_alike(

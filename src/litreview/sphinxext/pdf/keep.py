@@ -22,6 +22,8 @@ CODE_LINE = 80
 #: Longer blocks may split: keeping them whole would leave most of a page empty.
 MAX_LINES = 30
 UNIT_CLASS = "how-to-cite"
+#: A section heading and the space around it, in lines.
+HEADING_LINES = 3
 
 
 def estimated_lines(node: nodes.Element) -> int:
@@ -51,6 +53,16 @@ class KeepTogether(SphinxPostTransform):
             or (_is_bibtex(n) and not any(UNIT_CLASS in a.get("classes", ()) for a in ancestors(n)))
         ]
         for unit in units:
-            lines = min(estimated_lines(unit), MAX_LINES)
-            unit.parent.insert(unit.parent.index(unit), raw_block(rf"\litkeep{{{lines}}}"))
+            lines = estimated_lines(unit)
+            # A block that opens its section keeps its heading with it: the heading, not the block,
+            # goes to the next page.
+            while isinstance(unit.parent, nodes.section) and _opens(unit.parent, unit):
+                unit, lines = unit.parent, lines + HEADING_LINES
+            unit.parent.insert(unit.parent.index(unit), raw_block(rf"\litkeep{{{min(lines, MAX_LINES)}}}"))
+
+
+def _opens(section: nodes.section, node: nodes.Node) -> bool:
+    """Whether ``node`` is the first thing in ``section`` after its heading (and labels)."""
+    before = section.children[: section.index(node)]
+    return all(isinstance(n, (nodes.title, nodes.target, nodes.raw, nodes.comment)) for n in before)
 
