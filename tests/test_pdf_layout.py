@@ -235,3 +235,43 @@ def test_chapter_openers_keep_the_titles_capitalisation(layout: Layout) -> None:
             assert title.upper() not in opening, f"{title!r} is set in capitals"
             checked += 1
     assert checked > 5
+
+
+def chapter_spans(layout: Layout) -> dict[str, range]:
+    """Each chapter's pages (0-based): from its bookmark to the next bookmark at its depth or above."""
+    spans = {}
+    for index, (depth, title, start) in enumerate(layout.outline):
+        following = [page for d, _t, page in layout.outline[index + 1 :] if d <= depth]
+        spans.setdefault(title, range(start, following[0] if following else len(layout.pages)))
+    return spans
+
+
+def note_marks(page: Page, left: float, right: float) -> list[int]:
+    """The note numbers on a page, in reading order: superscript figures inside the text's measure
+    (the margin's figures are paragraph numbers), both the calls in the text and the notes' own."""
+    if not page.body:
+        return []
+    size = statistics.median(line.height for line in page.body)
+    return [
+        int(line.text)
+        for line in page.body
+        if line.text.isdigit() and line.height < 0.75 * size and left <= line.left and line.right <= right
+    ]
+
+
+def test_each_chapter_numbers_its_notes_in_one_series(layout: Layout) -> None:
+    """A chapter's notes run 1, 2, 3…: an address (the article's "original page") is printed where
+    it stands, not as a note numbered on from the chapter's own."""
+    spans = chapter_spans(layout)
+    left = min(line.left for page in layout.pages for line in main_text(page))
+    right = max(line.right for page in layout.pages for line in main_text(page))
+    checked = 0
+    for page in pages_in_order(layout.project / "book"):
+        span = spans.get(fold_typography(page.title))
+        if span is None or page.children:
+            continue
+        marks = [n for p in span for n in note_marks(layout.pages[p], left, right)]
+        series = list(dict.fromkeys(marks))  # each number where it first appears
+        assert series == list(range(1, len(series) + 1)), f"{page.title!r}: notes numbered {series}"
+        checked += bool(series)
+    assert checked, "no chapter has notes: nothing to check"
