@@ -150,10 +150,15 @@ def test_no_heading_is_left_at_the_foot_of_a_page(layout: Layout) -> None:
     assert not alone, "\n".join(alone)
 
 
+def measure_right(layout: Layout) -> float:
+    """Where a full line of text ends: the right edge most lines of the text's size share."""
+    return statistics.mode(round(line.right) for page in layout.pages for line in main_text(page))
+
+
 def test_no_paragraph_leaves_its_first_line_alone_at_the_foot_of_a_page(layout: Layout) -> None:
     """The last line of a page is not a paragraph's first line with the rest overleaf: a full line
     set apart from the lines above it by a paragraph's space."""
-    right = max(line.right for page in layout.pages for line in page.body)
+    right = measure_right(layout)
     alone = []
     for page in layout.pages:
         lines = main_text(page)
@@ -162,7 +167,7 @@ def test_no_paragraph_leaves_its_first_line_alone_at_the_foot_of_a_page(layout: 
         last, above = lines[-1], lines[-2]
         pitch = statistics.median(b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top)
         opens_paragraph = last.top - above.top > 1.3 * pitch
-        runs_on = last.right > right - 4 and not last.text.endswith((".", ":", ";"))
+        runs_on = last.right > right - 2 and not last.text.endswith((".", ":", ";"))
         if opens_paragraph and runs_on:
             alone.append(f"page {page.number} ({page.label}): {last.text!r}")
     assert not alone, "\n".join(alone)
