@@ -159,13 +159,18 @@ def test_no_paragraph_leaves_its_first_line_alone_at_the_foot_of_a_page(layout: 
     """The last line of a page is not a paragraph's first line with the rest overleaf: a full line
     set apart from the lines above it by a paragraph's space."""
     right = measure_right(layout)
+    pitch = statistics.mode(
+        round(b.top - a.top, 1)
+        for page in layout.pages
+        for a, b in zip(main_text(page), main_text(page)[1:], strict=False)
+        if b.top > a.top
+    )  # the text's line spacing; a paragraph's space adds to it
     alone = []
     for page in layout.pages:
         lines = main_text(page)
         if len(lines) < 5:
             continue
         last, above = lines[-1], lines[-2]
-        pitch = statistics.median(b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top)
         opens_paragraph = last.top - above.top > 1.3 * pitch
         runs_on = last.right > right - 2 and not last.text.endswith((".", ":", ";"))
         if opens_paragraph and runs_on:
