@@ -41,7 +41,7 @@ LATEX_MACROS = r"""
 % break allowed after the paragraph's first line (its club penalty lost).
 \usepackage{marginnote}
 \newcommand\litparanum[2]{\leavevmode\phantomsection\label{#2}%
-  \marginnote{\footnotesize\sffamily\textcolor{gray}{#1}}\ignorespaces}
+  \marginnote{\raggedleft\footnotesize\sffamily\textcolor{gray}{#1}}\ignorespaces}
 \newcommand\litnoteparanum[2]{\leavevmode\phantomsection\label{#2}%
   {\footnotesize\sffamily\textcolor{gray}{\P\,#1}}\enspace\ignorespaces}
 """
