@@ -119,12 +119,18 @@ def test_chapters_are_numbered(pdf_book: PdfBook) -> None:
     numbers = expected_chapters(pdf_book.project)
     chapters = [p for p in chapters_in_order(pdf_book.project / "book") if not p.children]
     toc = fold_typography("\n".join(pdf_book.pages[1 : pdf_book.outline[0][2]]))
-    assert chapters and any(numbers[c.docname] for c in chapters) and not all(numbers[c.docname] for c in chapters)
+    assert (
+        chapters
+        and any(numbers[c.docname] for c in chapters)
+        and not all(numbers[c.docname] for c in chapters)
+    )
     for chapter in chapters:
         start = " ".join(fold_typography(chapter.title).split()[:3])
         number = numbers[chapter.docname]
         if number:
-            assert f"{number} {start}" in toc, f"chapter {number} ({chapter.title!r}) is not numbered in the contents"
+            assert f"{number} {start}" in toc, (
+                f"chapter {number} ({chapter.title!r}) is not numbered in the contents"
+            )
         else:
             assert start in toc, f"{chapter.title!r} is not in the contents"
             assert not re.search(rf"(^|\n)\d+ {re.escape(start)}", toc), f"{chapter.title!r} is numbered"
@@ -328,7 +334,11 @@ def test_no_page_holds_only_one_or_two_lines(pdf_book: PdfBook) -> None:
     parts = {fold_typography(t) for t in part_titles(pdf_book.project)}  # "Back matter" is not numbered
     for number in range(1, pdf_book.page_count + 1):
         lines = body_lines(pdf_book.pdf, number)
-        if 0 < len(lines) <= 2 and not lines[0].startswith("Part ") and fold_typography(lines[0]) not in parts:
+        if (
+            0 < len(lines) <= 2
+            and not lines[0].startswith("Part ")
+            and fold_typography(lines[0]) not in parts
+        ):
             short.append(f"page {number}: {lines}")
     assert not short, "\n".join(short)
 

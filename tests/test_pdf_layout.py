@@ -10,6 +10,7 @@ import statistics
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -56,20 +57,24 @@ class Layout:
     outline: list[tuple[int, str, int]]  # (depth, title, 0-based page)
 
 
+def read_line(line: Any) -> Line:
+    """One line of pdftotext's -bbox-layout: its words, and its box in points from the page's top left."""
+    words = " ".join(word.get_text() for word in line.find_all("word"))
+    box = [float(line[key]) for key in ("ymin", "ymax", "xmin", "xmax")]
+    return Line(fold_typography(words), *box)
+
+
 def read_pages(pdf: Path, labels: list[str]) -> list[Page]:
     soup = BeautifulSoup(pdftotext(pdf, "-bbox-layout"), "html.parser")
     pages = []
     for number, page in enumerate(soup.find_all("page"), start=1):
-        lines = [
-            Line(fold_typography(" ".join(w.get_text() for w in line.find_all("word"))),
-                 float(line["ymin"]), float(line["ymax"]), float(line["xmin"]), float(line["xmax"]))  # fmt: skip
-            for line in page.find_all("line")
-        ]
-        lines = sorted((ln for ln in lines if ln.text), key=lambda ln: (ln.top, ln.left))
-        pages.append(Page(number, labels[number - 1],
-                          [ln for ln in lines if ln.bottom <= TEXT_TOP],
-                          [ln for ln in lines if ln.bottom > TEXT_TOP and ln.top < TEXT_BOTTOM],
-                          [ln for ln in lines if ln.top >= TEXT_BOTTOM]))  # fmt: skip
+        lines = sorted(
+            (ln for ln in map(read_line, page.find_all("line")) if ln.text), key=lambda ln: (ln.top, ln.left)
+        )
+        head = [ln for ln in lines if ln.bottom <= TEXT_TOP]
+        body = [ln for ln in lines if ln.bottom > TEXT_TOP and ln.top < TEXT_BOTTOM]
+        foot = [ln for ln in lines if ln.top >= TEXT_BOTTOM]
+        pages.append(Page(number, labels[number - 1], head, body, foot))
     return pages
 
 
@@ -205,12 +210,17 @@ def test_back_matter_is_unnumbered(layout: Layout) -> None:
         title = fold_typography(pages[docname].title)
         assert title in bookmarks, f"{title!r} is not a bookmark"
         opening = " ".join(line.text for line in layout.pages[bookmarks[title]].body)
-        assert not re.search(r"\bChapter\b", opening.partition(title)[0]), f"{title!r} opens as a numbered chapter"
+        assert not re.search(r"\bChapter\b", opening.partition(title)[0]), (
+            f"{title!r} opens as a numbered chapter"
+        )
         sections = re.findall(r"^#{2,3} +(.+)$", pages[docname].source, flags=re.M)
         for section in sections:
             text = re.escape(fold_typography(section))
             numbered = [
-                line.text for p in layout.pages for line in p.body if re.fullmatch(rf"\d+(\.\d+)+\.? {text}", line.text)
+                line.text
+                for p in layout.pages
+                for line in p.body
+                if re.fullmatch(rf"\d+(\.\d+)+\.? {text}", line.text)
             ]
             assert not numbered, f"{docname}: numbered section {numbered}"
     contents = [line.text for p in layout.pages[: bookmarks["Preface"]] for line in p.body]
@@ -224,13 +234,19 @@ def test_running_heads_carry_the_short_title_or_the_chapters(layout: Layout) -> 
     its chapter's title, whole; the version is on the title verso, not in the heads."""
     book = load_book(layout.project / "CITATION.cff")
     short = fold_typography(book.short_title)
-    titles = {fold_typography(p.title) for p in pages_in_order(layout.project / "book")} | {"Preface", "Index"}
+    titles = {fold_typography(p.title) for p in pages_in_order(layout.project / "book")} | {
+        "Preface",
+        "Index",
+    }
     heads = [(p, " ".join(line.text for line in p.head)) for p in layout.pages if p.head]
     assert any(text == short for _p, text in heads), f"no head is the short title {short!r}"
     wrong = [
         f"page {p.number} ({p.label}): {text!r}"
         for p, text in heads
-        if book.version in text or "…" in text or "..." in text or (text != short and text not in titles and text != "Contents")
+        if book.version in text
+        or "…" in text
+        or "..." in text
+        or (text != short and text not in titles and text != "Contents")
     ]
     assert not wrong, "\n".join(wrong)
 

@@ -65,4 +65,3 @@ def _opens(section: nodes.section, node: nodes.Node) -> bool:
     """Whether ``node`` is the first thing in ``section`` after its heading (and labels)."""
     before = section.children[: section.index(node)]
     return all(isinstance(n, (nodes.title, nodes.target, nodes.raw, nodes.comment)) for n in before)
-
