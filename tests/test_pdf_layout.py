@@ -301,3 +301,78 @@ def test_each_chapter_numbers_its_notes_in_one_series(layout: Layout) -> None:
         assert series == list(range(1, len(series) + 1)), f"{page.title!r}: notes numbered {series}"
         checked += bool(series)
     assert checked, "no chapter has notes: nothing to check"
+
+
+class TextColours:
+    """pypdf visitors: the fill colour each run of text is drawn in, with the first page and words."""
+
+    def __init__(self) -> None:
+        self.fill: tuple[float, ...] = (0.0,)
+        self.page = 0
+        self.found: dict[tuple[float, ...], tuple[int, str]] = {}
+
+    def operator(self, op: bytes, args: list, _cm: Any, _tm: Any) -> None:
+        if op in (b"rg", b"g", b"k", b"sc", b"scn"):
+            self.fill = tuple(round(float(a), 2) for a in args if isinstance(a, (int, float)))
+
+    def text(self, words: str, *_: Any) -> None:
+        if words.strip():
+            self.found.setdefault(self.fill, (self.page, words.strip()[:40]))
+
+
+def text_colours(pdf: Path, skip: set[int]) -> dict[tuple[float, ...], tuple[int, str]]:
+    """Each fill colour text is drawn in (RGB, grey or CMYK components), with a page and words."""
+    colours = TextColours()
+    for number, page in enumerate(PdfReader(pdf).pages, start=1):
+        if number in skip:
+            continue
+        colours.page, colours.fill = number, (0.0,)
+        page.extract_text(visitor_operand_before=colours.operator, visitor_text=colours.text)
+    return colours.found
+
+
+def figure_pages(layout: Layout) -> set[int]:
+    """The pages (1-based) that hold a figure: its own colours are the figure's (the timeline's
+    colour gives an event's kind)."""
+    return {p.number for p in layout.pages if any(re.match(r"Fig\. \d+(\.\d+)*:", ln.text) for ln in p.body)}
+
+
+def test_text_is_printed_in_black_or_grey(
+    layout: Layout, pdf_build: tuple[Build, subprocess.CompletedProcess[str]]
+) -> None:
+    """On paper a link or a BibTeX record is read, not clicked: no text in colour (teal links, pale
+    blue highlighting); black, and grey for the margin's paragraph numbers, only. A figure's page
+    is left out: the figure's colours carry meaning."""
+    latex, _proc = pdf_build
+    figures = figure_pages(layout)
+    assert figures, "the book has no figure: the figure pages' exception is stale"
+    colours = text_colours(latex.outdir / f"{FILE_STEM}.pdf", skip=figures)
+    coloured = {c: where for c, where in colours.items() if len(c) == 4 or len(set(c)) > 1}
+    assert not coloured, "\n".join(f"colour {c} on page {p}: {w!r}" for c, (p, w) in coloured.items())
+
+
+def font_families(pdf: Path, phrase: re.Pattern[str]) -> dict[str, str]:
+    """The font families ("FreeSerif") that set runs of text matching ``phrase``, with a run for each."""
+    found: dict[str, str] = {}
+
+    def text(words: str, _cm: Any, _tm: Any, font: Any, _size: Any) -> None:
+        if font and phrase.search(words):
+            name = str(font.get("/BaseFont", "")).lstrip("/").partition("+")[2]
+            family = re.sub(r"(Bold|Italic|Oblique|-Identity-H|-)+$", "", name)
+            found.setdefault(family, words.strip()[:40])
+
+    for page in PdfReader(pdf).pages:
+        page.extract_text(visitor_text=text)
+    return found
+
+
+def test_continued_captions_are_set_like_the_captions(
+    pdf_build: tuple[Build, subprocess.CompletedProcess[str]],
+) -> None:
+    """A long table's "continued from previous page" is in the captions' serif, not sans serif."""
+    latex, _proc = pdf_build
+    pdf = latex.outdir / f"{FILE_STEM}.pdf"
+    captions = font_families(pdf, re.compile(r"^Table \d+\.\d+:"))
+    continued = font_families(pdf, re.compile(r"continue[sd] (from previous|on next) page"))
+    assert captions and continued, "no long table runs over a page: nothing to check"
+    assert set(continued) <= set(captions), f"captions in {captions}, their continuations in {continued}"
