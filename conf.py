@@ -119,7 +119,8 @@ latex_elements = {
     "preamble": latex_preamble(BOOK),  # litreview.sty (pdf/), then the PDF's Subject/Keywords
     "figure_align": "H",  # a figure stays where the text shows it, not after the long table below it
 }
-latex_show_urls = "footnote"  # a printed page cannot be clicked
+latex_show_urls = "inline"  # a printed page cannot be clicked: "original page (https://…)", not a
+# numbered note that would run in one series with the chapter's own notes
 
 # -- EPUB: the same content for e-readers, metadata from the book's facts, no web theme inside.
 epub_basename = FILE_STEM

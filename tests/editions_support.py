@@ -86,6 +86,35 @@ def pages_in_order(book: Path) -> list[Page]:
     return found
 
 
+def expected_chapters(project: Path) -> dict[str, str]:
+    """The PDF's structure, from the sources: the pages of the front page's numbered toctrees are
+    chapters 1, 2, … in reading order (a hub page, a part, is unnumbered); the rest unnumbered."""
+    index = (project / "book" / "index.md").read_text(encoding="utf-8")
+    numbered = set()
+    for block in re.findall(r"^```\{toctree\}\n(.*?)^```", index, flags=re.M | re.S):
+        if re.search(r"^:numbered:", block, flags=re.M):
+            numbered |= {line.strip() for line in block.splitlines() if line.strip() and line[0] != ":"}
+    pages = pages_in_order(project / "book")
+    hubs = {page.docname for page in pages if page.children}
+    inside = {child for page in pages if page.docname in numbered for child in page.children}
+    found, count = {}, 0
+    for page in pages:
+        if page.docname not in hubs and (page.docname in numbered or page.docname in inside):
+            count += 1
+            found[page.docname] = str(count)
+        else:
+            found[page.docname] = ""
+    return found
+
+
+def part_titles(project: Path) -> set[str]:
+    """The titles the PDF sets on a part page of their own: the front page's toctree captions and the
+    hub pages' titles."""
+    index = (project / "book" / "index.md").read_text(encoding="utf-8")
+    captions = set(re.findall(r"^:caption: *(.+?) *$", index, flags=re.M))
+    return captions | {page.title for page in pages_in_order(project / "book") if page.children}
+
+
 def cyrillic_titles(bib: Path) -> list[str]:
     """Titles in refs.bib written in Cyrillic (braces removed), e.g. Gel'man's "Недостойное правление"."""
     data = parse_file(str(bib), bib_format="bibtex")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from editions_support import pages_in_order, pdftotext
+from editions_support import expected_chapters, pages_in_order, pdftotext
 from litreview.core.outputs import FILE_STEM
 from support import Build, fold_typography, squeeze
 
@@ -62,27 +62,6 @@ def epub(epub_build: Build, docnames: list[str]) -> dict[str, tuple[str, list[tu
         return edition({d: BeautifulSoup(z.read(f"{d}.xhtml"), "html.parser") for d in docnames})
 
 
-def expected_chapters(project: Path) -> dict[str, str]:
-    """The PDF's structure, from the sources: the pages of the front page's numbered toctrees are
-    chapters 1, 2, … in reading order (a hub page, a part, is unnumbered); the rest unnumbered."""
-    index = (project / "book" / "index.md").read_text(encoding="utf-8")
-    numbered = set()
-    for block in re.findall(r"^```\{toctree\}\n(.*?)^```", index, flags=re.M | re.S):
-        if re.search(r"^:numbered:", block, flags=re.M):
-            numbered |= {line.strip() for line in block.splitlines() if line.strip() and line[0] != ":"}
-    pages = pages_in_order(project / "book")
-    hubs = {page.docname for page in pages if page.children}
-    inside = {child for page in pages if page.docname in numbered for child in page.children}
-    found, count = {}, 0
-    for page in pages:
-        if page.docname not in hubs and (page.docname in numbered or page.docname in inside):
-            count += 1
-            found[page.docname] = str(count)
-        else:
-            found[page.docname] = ""
-    return found
-
-
 def test_html_and_epub_number_chapters_tables_and_figures_alike(
     html: dict, epub: dict, project_copy: Path
 ) -> None:
@@ -111,10 +90,11 @@ def test_the_pdf_numbers_chapters_tables_and_figures_as_the_html_does(
     problems = []
     for docname, (number, caps) in html.items():
         title = " ".join(fold_typography(pages[docname].title).split()[:3])
-        # A line of the contents: "3 The corpus and its appraisal . . . 9", or the title alone.
-        lines = [line for line in contents if re.match(rf"(\d+ )?{re.escape(title)}", line)]
-        assert lines, f"{docname}: {title!r} is not in the PDF's contents"
-        shown = lines[0].split()[0] if lines[0][0].isdigit() else ""
+        # A line of the contents: "3 The corpus and its appraisal . . . 9", the title alone, or a
+        # part's "II The articles" (a part is no chapter: unnumbered, as in the HTML).
+        found = [m for line in contents if (m := re.match(rf"(?:(\d+)|[IVXLC]+)? ?{re.escape(title)}", line))]
+        assert found, f"{docname}: {title!r} is not in the PDF's contents"
+        shown = found[0].group(1) or ""
         if shown != number:
             problems.append(
                 f"{docname}: chapter {number or 'unnumbered'} in the HTML, {shown or 'unnumbered'} in the PDF"

@@ -11,7 +11,15 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from editions_support import CYRILLIC, cyrillic_titles, edition_problems, pages_in_order, pdftotext
+from editions_support import (
+    CYRILLIC,
+    cyrillic_titles,
+    edition_problems,
+    expected_chapters,
+    pages_in_order,
+    part_titles,
+    pdftotext,
+)
 from litreview.core import bib, rights
 from litreview.core.book import load_book
 from litreview.core.order import reading_order
@@ -107,14 +115,25 @@ def test_every_page_of_the_book_is_a_bookmark_in_reading_order(pdf_book: PdfBook
 
 
 def test_chapters_are_numbered(pdf_book: PdfBook) -> None:
+    """Chapters 1, 2, … as the HTML and EPUB number them; the back matter is in the contents, unnumbered."""
+    numbers = expected_chapters(pdf_book.project)
     chapters = [p for p in chapters_in_order(pdf_book.project / "book") if not p.children]
     toc = fold_typography("\n".join(pdf_book.pages[1 : pdf_book.outline[0][2]]))
-    assert chapters
-    for number, chapter in enumerate(chapters, start=1):
+    assert (
+        chapters
+        and any(numbers[c.docname] for c in chapters)
+        and not all(numbers[c.docname] for c in chapters)
+    )
+    for chapter in chapters:
         start = " ".join(fold_typography(chapter.title).split()[:3])
-        assert f"{number} {start}" in toc, (
-            f"chapter {number} ({chapter.title!r}) is not numbered in the contents"
-        )
+        number = numbers[chapter.docname]
+        if number:
+            assert f"{number} {start}" in toc, (
+                f"chapter {number} ({chapter.title!r}) is not numbered in the contents"
+            )
+        else:
+            assert start in toc, f"{chapter.title!r} is not in the contents"
+            assert not re.search(rf"(^|\n)\d+ {re.escape(start)}", toc), f"{chapter.title!r} is numbered"
 
 
 def chapter_pages(pdf_book: PdfBook, title: str) -> range:
@@ -312,9 +331,14 @@ def body_lines(pdf: Path, number: int) -> list[str]:
 def test_no_page_holds_only_one_or_two_lines(pdf_book: PdfBook) -> None:
     """A page with a paragraph's last two lines (or a heading alone) wastes a sheet; part pages are titles."""
     short = []
+    parts = {fold_typography(t) for t in part_titles(pdf_book.project)}  # "Back matter" is not numbered
     for number in range(1, pdf_book.page_count + 1):
         lines = body_lines(pdf_book.pdf, number)
-        if 0 < len(lines) <= 2 and not lines[0].startswith("Part "):
+        if (
+            0 < len(lines) <= 2
+            and not lines[0].startswith("Part ")
+            and fold_typography(lines[0]) not in parts
+        ):
             short.append(f"page {number}: {lines}")
     assert not short, "\n".join(short)
 

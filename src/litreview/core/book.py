@@ -42,6 +42,11 @@ class Book:
         return self.date_released.year
 
     @property
+    def short_title(self) -> str:
+        """The title without its subtitle, for running heads: "Russia’s Digital Transformation, 2002–2022"."""
+        return self.title.partition(": ")[0].strip() or self.title
+
+    @property
     def editor_names(self) -> tuple[str, ...]:
         """The editors as a reader writes them: ("Ada Lovelace", "Charles Babbage")."""
         return tuple(e.display for e in self.editors)

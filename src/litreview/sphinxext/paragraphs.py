@@ -36,9 +36,12 @@ STATIC = Path(__file__).parent / "static"
 VERSION = 1
 
 LATEX_MACROS = r"""
-% litreview.sphinxext.paragraphs: an article paragraph's number in the margin, and its label
+% litreview.sphinxext.paragraphs: an article paragraph's number in the margin, and its label.
+% marginnote, not \marginpar: a \marginpar goes through the output routine, which leaves a page
+% break allowed after the paragraph's first line (its club penalty lost).
+\usepackage{marginnote}
 \newcommand\litparanum[2]{\leavevmode\phantomsection\label{#2}%
-  \marginpar{\raggedleft\footnotesize\sffamily\textcolor{gray}{#1}}\ignorespaces}
+  \marginnote{\raggedleft\footnotesize\sffamily\textcolor{gray}{#1}}\ignorespaces}
 \newcommand\litnoteparanum[2]{\leavevmode\phantomsection\label{#2}%
   {\footnotesize\sffamily\textcolor{gray}{\P\,#1}}\enspace\ignorespaces}
 """

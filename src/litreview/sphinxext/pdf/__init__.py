@@ -4,6 +4,7 @@
 - :mod:`.structure`: preface, parts and chapters from the site's toctrees; the bibliography's place;
 - :mod:`.tables`: tables as longtables with ragged columns sized by their content;
 - :mod:`.text`: breakable addresses, index headwords, notes sections left empty;
+- :mod:`.keep`: How to cite entries and BibTeX blocks kept on one page;
 - :mod:`.tex`: escaping helpers.
 
 Russian hyphenation (``\\litrussian``) is :mod:`litreview.sphinxext.cyrillic`'s.
@@ -15,6 +16,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from litreview.sphinxext.pdf.keep import KeepTogether
 from litreview.sphinxext.pdf.preamble import add_style_file
 from litreview.sphinxext.pdf.structure import (
     BookStructure,
@@ -37,4 +39,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(BreakableUrls)
     app.add_post_transform(DropEmptySections)
     app.add_post_transform(IndexHyphens)
+    app.add_post_transform(KeepTogether)
     return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}

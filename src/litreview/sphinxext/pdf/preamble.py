@@ -20,9 +20,10 @@ STYLE_FILE = Path(__file__).with_name("litreview.sty")
 
 
 def latex_preamble(book: Book) -> str:
-    """Preamble lines: the book's package, then the PDF's metadata from the book's facts."""
+    """Preamble lines: the book's package, its short title (running heads), then the PDF's metadata."""
     return "\n".join([
         r"\usepackage{litreview}",
+        rf"\newcommand{{\litshorttitle}}{{{tex(book.short_title)}}}",  # the running head of a verso
         r"\hypersetup{",
         f"  pdfsubject={{{tex(book.abstract)}}},",
         f"  pdfkeywords={{{tex(', '.join(book.keywords))}}},",

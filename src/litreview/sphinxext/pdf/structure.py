@@ -55,6 +55,9 @@ class PlaceBibliography(SphinxPostTransform):
 class BookStructure(SphinxPostTransform):
     """Turn the front page into an unnumbered preface, hub pages into parts, and pages into chapters.
 
+    The pages of a toctree that is not ``:numbered:`` (the back matter) and of every toctree after
+    it are unnumbered chapters (``\\litbackmatter``), still in the contents and the bookmarks.
+
     Sphinx nests every toctree'd page inside the section that holds the toctree, so the front page's
     last section would swallow the whole book. Here each page becomes a chapter of its own; a page
     that holds a toctree (e.g. "The five articles") becomes a part, its pages the part's chapters.
@@ -74,7 +77,7 @@ class BookStructure(SphinxPostTransform):
             return
         rootname = doc.get("docname", self.config.root_doc)
         toctrees = [
-            (t.get("caption") or "", [str(f) for f in t["includefiles"]])
+            (t.get("caption") or "", [str(f) for f in t["includefiles"]], bool(t.get("numbered")))
             for t in self.env.get_doctree(rootname).findall(addnodes.toctree)
         ]
         for sof in sofs.values():
@@ -92,8 +95,13 @@ class BookStructure(SphinxPostTransform):
                     raw_block(r"\litnumbered\litmainmatter"),
                 ]
             )
-        for caption, docnames in toctrees:
+        backmatter = False
+        for caption, docnames, numbered in toctrees:
             members = [sofs.pop(d) for d in dict.fromkeys(docnames) if d in sofs]
+            if members and not numbered and not backmatter:
+                # The pages after the numbered ones: unnumbered, as the HTML (numbering.py) has them.
+                root.append(raw_block(r"\litbackmatter"))
+                backmatter = True
             if caption and len(members) >= 2 and not any(self._is_hub(m) for m in members):
                 root.append(raw_block(rf"\litpart{{{tex_russian(caption)}}}"))
             for sof in members:

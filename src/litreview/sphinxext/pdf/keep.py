@@ -1,0 +1,67 @@
+"""LaTeX transform: blocks a reader reads as one unit start a new page rather than split.
+
+A "How to cite" entry (its rubric, its reference and its BibTeX record) and any other BibTeX block
+is preceded by ``\\litkeep{N}`` (``litreview.sty``): LaTeX starts a new page unless N lines still fit.
+N is the block's length estimated from its text; a block longer than :data:`MAX_LINES` may split.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from litreview.core.cyrillic import ancestors
+from litreview.sphinxext.pdf.tex import raw_block
+
+#: Characters in a line of text, and of code (a BibTeX record is set smaller, in a frame).
+TEXT_LINE = 90
+CODE_LINE = 80
+#: Longer blocks may split: keeping them whole would leave most of a page empty.
+MAX_LINES = 30
+UNIT_CLASS = "how-to-cite"
+#: A section heading and the space around it, in lines.
+HEADING_LINES = 3
+
+
+def estimated_lines(node: nodes.Element) -> int:
+    """How many lines ``node`` takes on the page, roughly: text wrapped, code line by line."""
+    if isinstance(node, nodes.literal_block):
+        return 2 + sum(max(1, math.ceil(len(line) / CODE_LINE)) for line in node.astext().splitlines())
+    if isinstance(node, nodes.TextElement):
+        return 1 + math.ceil(len(node.astext()) / TEXT_LINE)
+    return sum(estimated_lines(child) for child in node.children if isinstance(child, nodes.Element))
+
+
+def _is_bibtex(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.literal_block) and node.get("language") == "bibtex"
+
+
+class KeepTogether(SphinxPostTransform):
+    """Put ``\\litkeep{N}`` before each How to cite entry and each BibTeX block outside one."""
+
+    default_priority = 700
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        units = [
+            n
+            for n in self.document.findall(nodes.Element)
+            if (isinstance(n, nodes.container) and UNIT_CLASS in n["classes"])
+            or (_is_bibtex(n) and not any(UNIT_CLASS in a.get("classes", ()) for a in ancestors(n)))
+        ]
+        for unit in units:
+            lines = estimated_lines(unit)
+            # A block that opens its section keeps its heading with it: the heading, not the block,
+            # goes to the next page.
+            while isinstance(unit.parent, nodes.section) and _opens(unit.parent, unit):
+                unit, lines = unit.parent, lines + HEADING_LINES
+            unit.parent.insert(unit.parent.index(unit), raw_block(rf"\litkeep{{{min(lines, MAX_LINES)}}}"))
+
+
+def _opens(section: nodes.section, node: nodes.Node) -> bool:
+    """Whether ``node`` is the first thing in ``section`` after its heading (and labels)."""
+    before = section.children[: section.index(node)]
+    return all(isinstance(n, (nodes.title, nodes.target, nodes.raw, nodes.comment)) for n in before)
