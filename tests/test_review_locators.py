@@ -16,35 +16,42 @@ from functools import cache
 
 from bs4 import BeautifulSoup
 
-from support import ROOT, Build
+from support import ROOT, Build, collapse_spaces
 from litreview.chapters.paragraphs import Paragraph, by_key
 from litreview.chapters.prepare import prepare
 from litreview.core.locators import Locator, parse
 from litreview.core.seeds import load_all
-from review_support import QUOTE_RE, REVIEW_PAGES, citations, normalise, paragraphs, seed_texts
+from review_support import QUOTE_RE, REVIEW_PAGES, citations, paragraphs, seed_texts
 
 SEEDS = load_all(ROOT / "seeds")
 ARTICLE_KEYS = {m.key for m in SEEDS}
 SLUGS = {m.key: m.slug for m in SEEDS}
 # Where a sentence ends, in a block whose quotations and roles are masked: after . ! or ? and space,
-# before what can open a sentence.
+# before what can open a sentence (a parenthetical citation, {cite:p}, does not: after a quoted
+# sentence it belongs to that sentence).
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]”))\s+(?=[A-Z{“(\[])")
+# A quoted sentence with its parenthetical citation after it: the sentence ends after the citation.
+CITED_QUOTE_END = re.compile(r"[.!?]”\s*\{cite:p\}`[^`]*`\s+(?=[A-Z{“(\[])")
 MASKED = re.compile(r"“[^”]*”|\{[\w:-]+\}`[^`]*`|\([^()]*\)")
 
 
 def _mask(match: re.Match[str]) -> str:
-    """A quotation keeps its marks and its last character (a sentence may end inside it); a role or
-    a parenthesis is blanked whole."""
+    """A quotation keeps its marks and its last character (a sentence may end inside it); a role
+    keeps its opening brace (it may open a sentence) unless it is a parenthetical citation; a
+    parenthesis is blanked whole."""
     text = match.group()
     if text.startswith("“") and len(text) > 2:
         return "“" + "x" * (len(text) - 3) + text[-2:]
+    if text.startswith("{") and not text.startswith("{cite:p}"):
+        return "{" + "x" * (len(text) - 1)
     return "x" * len(text)
 
 
 def sentences(block: str) -> list[tuple[int, str]]:
     """The sentences of a prose block, each with its offset (quotations and roles are not split)."""
     masked = MASKED.sub(_mask, block)
-    starts = [0, *(m.end() for m in SENTENCE_END.finditer(masked))]
+    cuts = {m.end() for m in SENTENCE_END.finditer(masked)} | {m.end() for m in CITED_QUOTE_END.finditer(block)}
+    starts = [0, *sorted(cuts)]
     ends = [*starts[1:], len(block)]
     return [(s, block[s:e].strip()) for s, e in zip(starts, ends, strict=True) if block[s:e].strip()]
 
@@ -73,7 +80,7 @@ def quoting_sentences() -> list[tuple[str, int, str, list[tuple[str, str]]]]:
                 keys = [t.key for _o, t in citations(sentence) if t.key in ARTICLE_KEYS] + block_keys
                 quotes = []
                 for quote in QUOTE_RE.findall(sentence):
-                    owner = next((k for k in keys if normalise(quote) in seeds[k]), None)
+                    owner = next((k for k in keys if collapse_spaces(quote) in seeds[k]), None)
                     if owner is not None:
                         quotes.append((quote, owner))
                 if quotes:
@@ -84,13 +91,16 @@ def quoting_sentences() -> list[tuple[str, int, str, list[tuple[str, str]]]]:
 def test_the_sentence_splitter_keeps_quotations_and_roles_whole() -> None:
     block = (
         "{cite:t}`a{para. 2}` says “one. Two.” and more.\nThen (see p. 3. too) a second one! "
-        "“Quoted.” A third."
+        "“Quoted.” A third. {cite:t}`b` next. “Whole.” {cite:p}`a{para. 3}` Then a fourth."
     )
     assert [s for _o, s in sentences(block)] == [
         "{cite:t}`a{para. 2}` says “one. Two.” and more.",
         "Then (see p. 3. too) a second one!",
         "“Quoted.”",
         "A third.",
+        "{cite:t}`b` next.",
+        "“Whole.” {cite:p}`a{para. 3}`",
+        "Then a fourth.",
     ]
 
 
@@ -100,19 +110,23 @@ def test_every_located_quotation_lies_in_the_paragraphs_its_locator_names() -> N
     problems = []
     checked = 0
     for page, line, sentence, quotes in quoting_sentences():
+        named: defaultdict[str, list[Locator]] = defaultdict(list)
         for key, locator in located(sentence):
-            texts = {p.number: normalise(p.text) for p in numbered[key]}
-            assert locator.last <= len(texts), f"{page}:{line}: {key} has no paragraph {locator.last}"
-            where = " ".join(texts[n] for n in locator.numbers)
+            named[key].append(locator)
+        for key, locators in named.items():
+            texts = {p.number: collapse_spaces(p.text) for p in numbered[key]}
+            for locator in locators:
+                assert locator.last <= len(texts), f"{page}:{line}: {key} has no paragraph {locator.last}"
+            # a sentence may cite one article twice, each time with the paragraph of its own quotation
+            where = [texts[n] for locator in locators for n in locator.numbers]
+            labels = ", ".join(locator.label() for locator in locators)
             for quote, owner in quotes:
                 if owner != key:
                     continue
                 checked += 1
-                if normalise(quote) not in where:
-                    found = [n for n, t in texts.items() if normalise(quote) in t]
-                    problems.append(
-                        f"{page}:{line}: “{quote}” is not in {key} {locator.label()} (it is in ¶ {found})"
-                    )
+                if not any(collapse_spaces(quote) in text for text in where):
+                    found = [n for n, t in texts.items() if collapse_spaces(quote) in t]
+                    problems.append(f"{page}:{line}: “{quote}” is not in {key} {labels} (it is in ¶ {found})")
     assert checked >= 3  # the review's first locators (themes.md) are checked
     assert not problems, "\n".join(problems)
 
@@ -123,7 +137,7 @@ def numbered_paragraphs() -> dict[str, list[Paragraph]]:
 
 
 def in_numbered_paragraph(quote: str, key: str) -> bool:
-    return any(normalise(quote) in normalise(p.text) for p in numbered_paragraphs()[key])
+    return any(collapse_spaces(quote) in collapse_spaces(p.text) for p in numbered_paragraphs()[key])
 
 
 def enable_after_locators_land_every_quoting_sentence_carries_a_locator() -> None:
@@ -198,7 +212,7 @@ def test_a_quotation_in_no_numbered_paragraph_is_from_the_byline_author_note_or_
     name it), unless it quotes the byline, the note about the author or the reference list."""
     numbered = by_key(ROOT / "seeds")
     unnumbered = {
-        meta.key: normalise(
+        meta.key: collapse_spaces(
             " ".join(
                 ln.text
                 for kind in ("front", "author", "references", "notes")
@@ -210,7 +224,7 @@ def test_a_quotation_in_no_numbered_paragraph_is_from_the_byline_author_note_or_
     problems = []
     for page, line, _sentence, quotes in quoting_sentences():
         for quote, key in quotes:
-            in_paragraph = any(normalise(quote) in normalise(p.text) for p in numbered[key])
-            if not in_paragraph and normalise(quote) not in unnumbered[key]:
+            in_paragraph = any(collapse_spaces(quote) in collapse_spaces(p.text) for p in numbered[key])
+            if not in_paragraph and collapse_spaces(quote) not in unnumbered[key]:
                 problems.append(f"{page}:{line}: “{quote}” ({key}) is in no numbered paragraph")
     assert not problems, "\n".join(problems)
