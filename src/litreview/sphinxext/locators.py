@@ -204,7 +204,6 @@ class LinkLocators(SphinxPostTransform):
             except ValueError:
                 continue
             texts = list(citation.findall(nodes.Text))
-            cursor = 0
             for target in targets:
                 try:
                     locator = parse(target.post) if target.post else None
@@ -213,10 +212,12 @@ class LinkLocators(SphinxPostTransform):
                 chapter = chapters.get(target.key)
                 if locator is None or chapter is None:
                     continue
-                while cursor < len(texts) and target.post not in texts[cursor]:
-                    cursor += 1
-                if cursor == len(texts):
-                    break
+                # the citation prints its works in the style's order, not the source's: the
+                # locator is the first text with its post-text after the link to its own work
+                start = _after_link_to(citation, texts, target.key)
+                cursor = next((i for i in range(start, len(texts)) if target.post in texts[i]), None)
+                if cursor is None:
+                    continue
                 text = texts[cursor]
                 before, _, after = str(text).partition(target.post)
                 shown = locator.label()
@@ -234,8 +235,20 @@ class LinkLocators(SphinxPostTransform):
                 rest = nodes.Text(after)
                 replacement.append(rest)
                 text.parent.replace(text, [n for n in replacement if not isinstance(n, nodes.Text) or str(n)])
-                texts[cursor] = rest
-                cursor += 0 if str(rest) else 1
+                texts = list(citation.findall(nodes.Text))
+
+
+def _after_link_to(citation: nodes.Element, texts: list[nodes.Text], key: str) -> int:
+    """The index in ``texts`` just after the link to the work ``key`` in a resolved citation (0 if
+    there is none)."""
+    for ref in citation.findall(nodes.reference):
+        if any(str(ref.get(attr, "")).endswith(f"cite-{key}") for attr in ("refuri", "refid")):
+            own = list(ref.findall(nodes.Text))
+            # Text nodes are strings: find the link's own node by identity, not by equality
+            found = next((i for i, text in enumerate(texts) if own and text is own[-1]), None)
+            if found is not None:
+                return found + 1
+    return 0
 
 
 def backlinks(env: BuildEnvironment, key: str) -> dict[int, list[tuple[str, str, str]]]:
