@@ -109,7 +109,9 @@ def test_a_claim_is_its_sentence_with_narrative_citations_as_names() -> None:
 
 def test_the_method_links_the_appendix(html_build: Build) -> None:
     method = soup_of(html_build.outdir / "review" / "method.html")
-    links = [a for a in method.select("a") if a.get("href", "").endswith(f"../{PAGE}.html#review-located-claims")]
+    links = [
+        a for a in method.select("a") if a.get("href", "").endswith(f"../{PAGE}.html#review-located-claims")
+    ]
     assert links and links[0].get_text() == "Located claims"
 
 

@@ -15,19 +15,19 @@ from functools import cache
 
 from bs4 import BeautifulSoup
 
-from support import ROOT, Build, collapse_spaces
 from litreview.chapters.paragraphs import Paragraph, by_key
 from litreview.chapters.prepare import prepare
 from litreview.core.locators import Locator, parse
 from litreview.core.seeds import load_all
 from review_support import QUOTE_RE, REVIEW_PAGES, citations, paragraphs, seed_texts
+from support import ROOT, Build, collapse_spaces
 
 SEEDS = load_all(ROOT / "seeds")
 ARTICLE_KEYS = {m.key for m in SEEDS}
 SLUGS = {m.key: m.slug for m in SEEDS}
 # Where a sentence ends, in a block whose quotations and roles are masked: after . ! or ? and space,
-# before what can open a sentence, or at an item of a numbered list (a parenthetical citation, {cite:p}, does not: after a quoted
-# sentence it belongs to that sentence).
+# before what can open a sentence (a parenthetical citation, {cite:p}, does not: after a quoted
+# sentence it belongs to that sentence), or at an item of a numbered list.
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]”))\s+(?=[A-Z{“(\[])|\n(?=\s*\d+\.\s)")
 # A quoted sentence with its parenthetical citation after it: the sentence ends after the citation.
 CITED_QUOTE_END = re.compile(r"[.!?]”\s*\{cite:p\}`[^`]*`\s+(?=[A-Z{“(\[])")
@@ -49,7 +49,9 @@ def _mask(match: re.Match[str]) -> str:
 def sentences(block: str) -> list[tuple[int, str]]:
     """The sentences of a prose block, each with its offset (quotations and roles are not split)."""
     masked = MASKED.sub(_mask, block)
-    cuts = {m.end() for m in SENTENCE_END.finditer(masked)} | {m.end() for m in CITED_QUOTE_END.finditer(block)}
+    cuts = {m.end() for m in SENTENCE_END.finditer(masked)} | {
+        m.end() for m in CITED_QUOTE_END.finditer(block)
+    }
     starts = [0, *sorted(cuts)]
     ends = [*starts[1:], len(block)]
     return [(s, block[s:e].strip()) for s, e in zip(starts, ends, strict=True) if block[s:e].strip()]

@@ -70,7 +70,9 @@ def review_claims(env: BuildEnvironment) -> dict[str, list[Located]]:
             for loc in items:
                 by_key[loc.key].append(loc)
     return {
-        key: sorted(items, key=lambda loc: (loc.first, loc.last, order.get(loc.docname, len(order)), loc.line))
+        key: sorted(
+            items, key=lambda loc: (loc.first, loc.last, order.get(loc.docname, len(order)), loc.line)
+        )
         for key, items in by_key.items()
     }
 
@@ -104,7 +106,10 @@ class FillLocatedClaims(SphinxPostTransform):
                 groups: dict[tuple[int, int], list[Located]] = {}
                 for loc in claims[key]:
                     group = groups.setdefault((loc.first, loc.last), [])
-                    if not any((o.docname, o.section, o.claim) == (loc.docname, loc.section, loc.claim) for o in group):
+                    if not any(
+                        (o.docname, o.section, o.claim) == (loc.docname, loc.section, loc.claim)
+                        for o in group
+                    ):
                         group.append(loc)  # a sentence citing one paragraph twice is listed once
                 for (first, last), items in groups.items():
                     label = paragraph_label(first, last)
@@ -115,10 +120,12 @@ class FillLocatedClaims(SphinxPostTransform):
                     sentences = nodes.bullet_list()
                     for loc in items:
                         where = loc.section_title or loc.docname
-                        back = make_refnode(builder, here, loc.docname, loc.section, nodes.inline(where, where))
+                        back = make_refnode(
+                            builder, here, loc.docname, loc.section, nodes.inline(where, where)
+                        )
                         back["classes"].append("located-claims-section")
-                        claim = nodes.paragraph("", "", nodes.inline(loc.claim, loc.claim, classes=["located-claim"]),
-                                                nodes.Text(" ("), back, nodes.Text(")"))  # fmt: skip
+                        text = nodes.inline(loc.claim, loc.claim, classes=["located-claim"])
+                        claim = nodes.paragraph("", "", text, nodes.Text(" ("), back, nodes.Text(")"))
                         sentences += nodes.list_item("", claim)
                     item += sentences
                     paragraphs += item
@@ -130,7 +137,9 @@ def rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-get-updated: the list's pages again when any review locator or claim changed."""
     pages = sorted(env.domains["locatedclaims"].data["pages"])  # type: ignore[attr-defined]
     inputs = tuple((k, tuple(v)) for k, v in sorted(review_claims(env).items()))
-    titles = tuple((d, env.titles[d].astext()) for d in sorted(chapters_by_key(env).values()) if d in env.titles)
+    titles = tuple(
+        (d, env.titles[d].astext()) for d in sorted(chapters_by_key(env).values()) if d in env.titles
+    )
     return pages if pages and derived.changed(env, "located-claims", (inputs, titles)) else []
 
 
@@ -141,4 +150,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("located-claims", LocatedClaims)
     app.add_post_transform(FillLocatedClaims)
     app.connect("env-get-updated", rewrite)
-    return {"version": str(VERSION), "parallel_read_safe": True, "parallel_write_safe": True, "env_version": VERSION}
+    return {
+        "version": str(VERSION),
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": VERSION,
+    }
