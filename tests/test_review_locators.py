@@ -19,12 +19,14 @@ from litreview.chapters.paragraphs import Paragraph, by_key
 from litreview.chapters.prepare import prepare
 from litreview.core.locators import Locator, parse
 from litreview.core.seeds import load_all
-from review_support import QUOTE_RE, REVIEW_PAGES, citations, paragraphs, seed_texts
+from review_support import BOOK, GLOSSARY, QUOTE_RE, REVIEW_PAGES, citations, paragraphs, seed_texts
 from support import ROOT, Build, collapse_spaces
 
 SEEDS = load_all(ROOT / "seeds")
 ARTICLE_KEYS = {m.key for m in SEEDS}
 SLUGS = {m.key: m.slug for m in SEEDS}
+# the pages whose citations of the articles carry locators: the review and the glossary
+LOCATING_PAGES = [*REVIEW_PAGES, GLOSSARY]
 # Where a sentence ends, in a block whose quotations and roles are masked: after . ! or ? and space,
 # before what can open a sentence (a parenthetical citation, {cite:p}, does not: after a quoted
 # sentence it belongs to that sentence), or at an item of a numbered list.
@@ -182,8 +184,8 @@ def test_back_links_list_exactly_the_review_passages_whose_locators_cite_the_par
     assert html_build.returncode == 0, html_build.stderr
     expected: defaultdict[tuple[str, int], set[str]] = defaultdict(set)
     links = 0
-    for page in REVIEW_PAGES:
-        docname = f"review/{page.stem}"
+    for page in LOCATING_PAGES:
+        docname = page.relative_to(BOOK).with_suffix("").as_posix()
         for a in html(html_build, docname).select("a.para-locator"):
             links += 1
             chapter = posixpath.basename(a["href"].partition("#")[0]).removesuffix(".html")
@@ -195,7 +197,7 @@ def test_back_links_list_exactly_the_review_passages_whose_locators_cite_the_par
             section = a.find_parent("section")["id"]
             for n in locator.numbers:
                 expected[(chapter, n)].add(f"../{docname}.html#{section}")
-    in_sources = sum(len(located(page.read_text(encoding="utf-8"))) for page in REVIEW_PAGES)
+    in_sources = sum(len(located(page.read_text(encoding="utf-8"))) for page in LOCATING_PAGES)
     assert links == in_sources >= 3
     found: dict[tuple[str, int], set[str]] = {}
     for slug in SLUGS.values():
