@@ -37,6 +37,7 @@ extensions = [
     "litreview.sphinxext.seedcite",  # {seedcite}: reference markers as the articles printed them, linked
     "litreview.sphinxext.paragraphs",  # {para}: an article paragraph's number in the margin, #para-N
     "litreview.sphinxext.locators",  # "para. 14" in a citation: linked, checked, shown; back-links
+    "litreview.sphinxext.locatedclaims",  # {located-claims}: the review's located claims, by article and ¶
     "litreview.sphinxext.corpus",  # {corpus-table}: the review's table of the articles, counted from seeds/
     "litreview.sphinxext.timeline",  # {timeline-figure}/{timeline-table}: from book/review/timeline.yaml
     "litreview.sphinxext.numbering",  # chapters 1, 2, … across the parts, as the PDF; back matter unnumbered

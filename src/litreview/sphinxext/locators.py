@@ -36,12 +36,13 @@ from sphinx.util.nodes import make_refnode
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from litreview.chapters.paragraphs import anchor
+from litreview.core import bib
 from litreview.core.locators import LocatorError, parse
-from litreview.sphinxext import bookdata, derived
+from litreview.sphinxext import bookdata, claims, derived
 from litreview.sphinxext.paragraphs import paragraphs
 
 logger = logging.getLogger(__name__)
-VERSION = 1
+VERSION = 2
 SAFE_LABEL = re.compile(r"^[A-Za-z0-9/:._-]+$")
 
 
@@ -56,6 +57,7 @@ class Located(NamedTuple):
     line: int
     section: str  # the id of the innermost section holding the citation ("" if none)
     section_title: str  # that section's title, "Page › Section" below the page's own title
+    claim: str  # the sentence (in a table, the row) that holds the citation, as plain text
 
 
 class LocatorsDomain(Domain):
@@ -111,6 +113,7 @@ class RecordLocators(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         found: list[Located] = []
         errors: list[tuple[str, int, str]] = []
+        names: dict[str, str] | None = None
         for node in self.document.findall(pending_xref):
             if node.get("refdomain") != "cite":
                 continue
@@ -128,12 +131,20 @@ class RecordLocators(SphinxTransform):
                     continue
                 if locator is not None:
                     section, title = _section_of(node)
+                    if names is None:
+                        names = cited_names(bookdata.bib_data(self.env))
                     found.append(Located(target.key, locator.first, locator.last, target.post,
-                                         self.env.docname, line, section, title))  # fmt: skip
+                                         self.env.docname, line, section, title,
+                                         claims.claim_of(node, names)))  # fmt: skip
         if found:
             located(self.env)[self.env.docname] = found
         if errors:
             _errors(self.env)[self.env.docname] = errors
+
+
+def cited_names(data: Any) -> dict[str, str]:
+    """How a narrative citation names each work ("Ezdina and Dotsenko"), for the claims' text."""
+    return {key: bib.cited_name(entry) for key, entry in data.entries.items()}
 
 
 def chapters_by_key(env: BuildEnvironment) -> dict[str, str]:
@@ -204,7 +215,6 @@ class LinkLocators(SphinxPostTransform):
             except ValueError:
                 continue
             texts = list(citation.findall(nodes.Text))
-            cursor = 0
             for target in targets:
                 try:
                     locator = parse(target.post) if target.post else None
@@ -213,10 +223,12 @@ class LinkLocators(SphinxPostTransform):
                 chapter = chapters.get(target.key)
                 if locator is None or chapter is None:
                     continue
-                while cursor < len(texts) and target.post not in texts[cursor]:
-                    cursor += 1
-                if cursor == len(texts):
-                    break
+                # the citation prints its works in the style's order, not the source's: the
+                # locator is the first text with its post-text after the link to its own work
+                start = _after_link_to(citation, texts, target.key)
+                cursor = next((i for i in range(start, len(texts)) if target.post in texts[i]), None)
+                if cursor is None:
+                    continue
                 text = texts[cursor]
                 before, _, after = str(text).partition(target.post)
                 shown = locator.label()
@@ -234,14 +246,26 @@ class LinkLocators(SphinxPostTransform):
                 rest = nodes.Text(after)
                 replacement.append(rest)
                 text.parent.replace(text, [n for n in replacement if not isinstance(n, nodes.Text) or str(n)])
-                texts[cursor] = rest
-                cursor += 0 if str(rest) else 1
+                texts = list(citation.findall(nodes.Text))
+
+
+def _after_link_to(citation: nodes.Element, texts: list[nodes.Text], key: str) -> int:
+    """The index in ``texts`` just after the link to the work ``key`` in a resolved citation (0 if
+    there is none)."""
+    for ref in citation.findall(nodes.reference):
+        if any(str(ref.get(attr, "")).endswith(f"cite-{key}") for attr in ("refuri", "refid")):
+            own = list(ref.findall(nodes.Text))
+            # Text nodes are strings: find the link's own node by identity, not by equality
+            found = next((i for i, text in enumerate(texts) if own and text is own[-1]), None)
+            if found is not None:
+                return found + 1
+    return 0
 
 
 def backlinks(env: BuildEnvironment, key: str) -> dict[int, list[tuple[str, str, str]]]:
     """For each paragraph of the article ``key``, the review passages whose locators cite it:
     (docname, section id, title), in reading order, each once."""
-    order = {d: i for i, d in enumerate(_reading_order(env))}
+    order = {d: i for i, d in enumerate(reading_order(env))}
     found: defaultdict[int, dict[tuple[str, str], str]] = defaultdict(dict)
     items = sorted((loc for locs in located(env).values() for loc in locs if loc.key == key),
                    key=lambda loc: (order.get(loc.docname, len(order)), loc.line))  # fmt: skip
@@ -253,7 +277,7 @@ def backlinks(env: BuildEnvironment, key: str) -> dict[int, list[tuple[str, str,
     return {n: [(d, s, t) for (d, s), t in passages.items()] for n, passages in found.items()}
 
 
-def _reading_order(env: BuildEnvironment) -> list[str]:
+def reading_order(env: BuildEnvironment) -> list[str]:
     from sphinxcontrib.bibtex.domain import get_docnames
 
     return list(get_docnames(env))
