@@ -7,8 +7,8 @@ import sys
 from io import StringIO
 from pathlib import Path
 
-from support import ROOT
 from litreview.bench import synthbook
+from support import ROOT
 
 
 def snapshot(book: Path) -> dict[str, bytes]:

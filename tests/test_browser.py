@@ -938,7 +938,7 @@ def located_paragraphs(book: Book, href: str, label: str) -> str:
     locator = parse(label)
     assert locator is not None, label
     texts = {p.number: p.text for p in of_seed(meta)}
-    return normalize(" ".join(f"¶ {n}: {texts[n]}" for n in locator.numbers))
+    return collapse_spaces(" ".join(f"¶ {n}: {texts[n]}" for n in locator.numbers))
 
 
 @pytest.mark.slow

@@ -18,9 +18,9 @@ from editions_support import edition_problems, pages_in_order
 from litreview.core.book import load_book
 from litreview.core.outputs import FILE_STEM
 from litreview.sphinxext.epub import epub_safe_svg
-from support import Build, fold_typography, squeeze
 from litreview.sphinxext.epubaccess import book_urn
 from litreview.tools import ace
+from support import Build, fold_typography, squeeze
 
 DC = "http://purl.org/dc/elements/1.1/"
 OPF = "http://www.idpf.org/2007/opf"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from support import copy_root
 from litreview.core.locators import Locator, LocatorError, parse
 from litreview.tools.build import STRICT
+from support import copy_root
 
 # -- the syntax ------------------------------------------------------------------------------------
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from support import ROOT, Build, copy_chapter_inputs
 from litreview.chapters.cli import generate
 from litreview.chapters.paragraphs import by_key, of_seed
 from litreview.core.seeds import load_all
+from support import ROOT, Build, copy_chapter_inputs
 
 SEEDS = load_all(ROOT / "seeds")
 PARA_ROLE = re.compile(r"\{para\}`(\d+)`")

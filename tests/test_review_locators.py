@@ -16,12 +16,12 @@ from functools import cache
 
 from bs4 import BeautifulSoup
 
-from support import ROOT, Build
 from litreview.chapters.paragraphs import Paragraph, by_key
 from litreview.chapters.prepare import prepare
 from litreview.core.locators import Locator, parse
 from litreview.core.seeds import load_all
 from review_support import QUOTE_RE, REVIEW_PAGES, citations, normalise, paragraphs, seed_texts
+from support import ROOT, Build
 
 SEEDS = load_all(ROOT / "seeds")
 ARTICLE_KEYS = {m.key for m in SEEDS}

@@ -23,8 +23,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from litreview.core import bib, dates
-from litreview.core.outputs import DOWNLOADS_DIR, EDITIONS
 from litreview.core.files import write_atomic
+from litreview.core.outputs import DOWNLOADS_DIR, EDITIONS
 from litreview.sphinxext import bookdata, derived
 from litreview.sphinxext.warnings import LitreviewWarnings, warn
 

@@ -21,11 +21,11 @@ from litreview.chapters.scaffold.line_shapes import (
     NUMBERED_HEADING,
     PREVIEW_WIDTH,
     TITLE_CATEGORY,
+    ascii_word,
     markdown_to_text,
     opens_lowercase,
     prefix,
     significant_words,
-    ascii_word,
     words,
 )
 from litreview.chapters.scaffold.reading import PageReading
@@ -359,7 +359,7 @@ class MetadataDrafter:
         comments = {
             "slug": "the chapter's file name (proposed from the byline and the title)",
             "key": (
-                f"proposed from the byline and the title: authorYEARword"
+                "proposed from the byline and the title: authorYEARword"
                 + (f", the year from line {r.date_line}" if r.date else ", 'nd' as the seed prints no date")
                 if key
                 else "fill in: the article's own refs.bib key, authorYEARword ('nd' for no date)"

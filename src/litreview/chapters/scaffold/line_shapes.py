@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from litreview.chapters.scaffold.transliteration import to_latin
 from litreview.chapters.markdown import md_plain
+from litreview.chapters.scaffold.transliteration import to_latin
 
 COMMAND = "litreview-new-article"
 SEED_NAME = re.compile(r"^\d{3}_.+\.txt$")
@@ -33,7 +33,8 @@ CHROME_FORMS: dict[str, tuple[str, ...]] = {
     ),
     "share buttons": (
         r"share(?: (?:this|the))?(?: (?:post|article|page|story))?(?: (?:on|via) .{1,30})?[:.!]?",
-        r"share(?: this| the)?(?: post| article| page| story)?:(?: [\w.]+){0,6}", r"tweet(?: this)?", r"e-?mail this(?: \w+)?", r"print(?: this)?(?: page| article)?",
+        r"share(?: this| the)?(?: post| article| page| story)?:(?: [\w.]+){0,6}", r"tweet(?: this)?",
+        r"e-?mail this(?: \w+)?", r"print(?: this)?(?: page| article)?",
     ),
     "subscription prompt": (
         r"(?:subscribe|sign up|join our|get our)\b.{0,80}", r".{0,40}\bnewsletter\b.{0,40}",

@@ -16,12 +16,12 @@ from litreview.chapters.scaffold.line_shapes import (
     BREADCRUMB,
     CLOSED,
     COMMENTS_HEADING,
-    SEPARATED_CRUMBS,
     FRONT_LABEL,
     GREETING,
     LISTING,
     POSTED_BY,
     REFERENCE_HEADING,
+    SEPARATED_CRUMBS,
     YEAR,
     chrome_category,
     is_date_line,
@@ -287,7 +287,8 @@ class PageReader:
                 r.doubts["title"] = (
                     f"line {r.title_line} read as the headline; "
                     + ("the line nearest above the byline" if above else "the last line above the article")
-                    + f", below what looks like the site's or the section's name (line {', '.join(map(str, rest))})"
+                    + ", below what looks like the site's or the section's name"
+                    + f" (line {', '.join(map(str, rest))})"
                 )
             for n in rest:
                 r.chrome[n] = "site or section name above the headline"
