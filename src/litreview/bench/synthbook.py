@@ -212,9 +212,10 @@ def _entry(i: int, rng: random.Random) -> Entry:
 
 def make_entries(count: int, seed: int = 1, reserved: int = 0) -> list[Entry]:
     """``count`` deterministic entries, the two edit-marker entries included, less ``reserved``
-    (the project's own entries that share the bibliography)."""
+    (the project's own entries that share the bibliography); at least one of its own, whatever the
+    project holds, so that every chapter has an entry to cite."""
     rng = random.Random(seed)
-    entries = [_entry(i, rng) for i in range(max(count - reserved - len(EDIT_KEYS), 0))]
+    entries = [_entry(i, rng) for i in range(max(count - reserved - len(EDIT_KEYS), 1))]
     for key in EDIT_KEYS:
         entries.append(
             Entry(key, "article", ("Marker, Edith",), EDIT_TITLES[key], 2020, (("journal", "Bench Journal"),))
@@ -295,7 +296,7 @@ def _directive(name: str, *body: str) -> list[str]:
     return [f"```{{{name}}}", *body, "```", ""]
 
 
-def _project_bib(project: Path) -> tuple[str, list[str]]:
+def project_bib(project: Path) -> tuple[str, list[str]]:
     """The project's refs.bib text and its keys, in file order."""
     from litreview.core import bib
 
@@ -363,7 +364,7 @@ def generate(
         raise ValueError("the variant 'ours' needs the project (its conf.py, CITATION.cff, seeds)")
     src = root / "book"
     src.mkdir(parents=True, exist_ok=True)
-    project_text, project_keys = _project_bib(project) if project else ("", [])
+    project_text, project_keys = project_bib(project) if project else ("", [])
     bib = make_entries(entries, reserved=len(project_keys))
     if variant == "ours":
         assert project is not None
