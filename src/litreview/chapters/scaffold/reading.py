@@ -450,7 +450,7 @@ class PageReader:
         elif inline:
             first = inline[-1]
         else:
-            run = []
+            run: list[int] = []
             for n in reversed(content):
                 if not reference_like(r.text(n)):
                     break
