@@ -92,13 +92,6 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session
-def typecheck(session: nox.Session) -> None:
-    """Check the types (mypy --strict) of the packages listed in pyproject.toml's [tool.mypy]."""
-    install(session, "typecheck")
-    session.run("mypy", *session.posargs)
-
-
-@nox.session
 def chapters(session: nox.Session) -> None:
     """Regenerate the article chapters from seeds/ (`-- --check` only compares, with a diff)."""
     install(session)

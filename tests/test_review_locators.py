@@ -16,12 +16,12 @@ from functools import cache
 
 from bs4 import BeautifulSoup
 
+from support import ROOT, Build
 from litreview.chapters.paragraphs import Paragraph, by_key
 from litreview.chapters.prepare import prepare
 from litreview.core.locators import Locator, parse
 from litreview.core.seeds import load_all
-from review_support import QUOTE_RE, REVIEW_PAGES, citations, paragraphs, seed_texts
-from support import ROOT, Build, collapse_spaces
+from review_support import QUOTE_RE, REVIEW_PAGES, citations, normalise, paragraphs, seed_texts
 
 SEEDS = load_all(ROOT / "seeds")
 ARTICLE_KEYS = {m.key for m in SEEDS}
@@ -73,7 +73,7 @@ def quoting_sentences() -> list[tuple[str, int, str, list[tuple[str, str]]]]:
                 keys = [t.key for _o, t in citations(sentence) if t.key in ARTICLE_KEYS] + block_keys
                 quotes = []
                 for quote in QUOTE_RE.findall(sentence):
-                    owner = next((k for k in keys if collapse_spaces(quote) in seeds[k]), None)
+                    owner = next((k for k in keys if normalise(quote) in seeds[k]), None)
                     if owner is not None:
                         quotes.append((quote, owner))
                 if quotes:
@@ -101,15 +101,15 @@ def test_every_located_quotation_lies_in_the_paragraphs_its_locator_names() -> N
     checked = 0
     for page, line, sentence, quotes in quoting_sentences():
         for key, locator in located(sentence):
-            texts = {p.number: collapse_spaces(p.text) for p in numbered[key]}
+            texts = {p.number: normalise(p.text) for p in numbered[key]}
             assert locator.last <= len(texts), f"{page}:{line}: {key} has no paragraph {locator.last}"
             where = " ".join(texts[n] for n in locator.numbers)
             for quote, owner in quotes:
                 if owner != key:
                     continue
                 checked += 1
-                if collapse_spaces(quote) not in where:
-                    found = [n for n, t in texts.items() if collapse_spaces(quote) in t]
+                if normalise(quote) not in where:
+                    found = [n for n, t in texts.items() if normalise(quote) in t]
                     problems.append(
                         f"{page}:{line}: “{quote}” is not in {key} {locator.label()} (it is in ¶ {found})"
                     )
@@ -123,7 +123,7 @@ def numbered_paragraphs() -> dict[str, list[Paragraph]]:
 
 
 def in_numbered_paragraph(quote: str, key: str) -> bool:
-    return any(collapse_spaces(quote) in collapse_spaces(p.text) for p in numbered_paragraphs()[key])
+    return any(normalise(quote) in normalise(p.text) for p in numbered_paragraphs()[key])
 
 
 def enable_after_locators_land_every_quoting_sentence_carries_a_locator() -> None:
@@ -198,7 +198,7 @@ def test_a_quotation_in_no_numbered_paragraph_is_from_the_byline_author_note_or_
     name it), unless it quotes the byline, the note about the author or the reference list."""
     numbered = by_key(ROOT / "seeds")
     unnumbered = {
-        meta.key: collapse_spaces(
+        meta.key: normalise(
             " ".join(
                 ln.text
                 for kind in ("front", "author", "references", "notes")
@@ -210,7 +210,7 @@ def test_a_quotation_in_no_numbered_paragraph_is_from_the_byline_author_note_or_
     problems = []
     for page, line, _sentence, quotes in quoting_sentences():
         for quote, key in quotes:
-            in_paragraph = any(collapse_spaces(quote) in collapse_spaces(p.text) for p in numbered[key])
-            if not in_paragraph and collapse_spaces(quote) not in unnumbered[key]:
+            in_paragraph = any(normalise(quote) in normalise(p.text) for p in numbered[key])
+            if not in_paragraph and normalise(quote) not in unnumbered[key]:
                 problems.append(f"{page}:{line}: “{quote}” ({key}) is in no numbered paragraph")
     assert not problems, "\n".join(problems)
