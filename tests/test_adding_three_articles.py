@@ -34,7 +34,8 @@ ARTICLES = (
 #: The fast tests that read the project's data (seeds, their metadata, refs.bib, the chapters).
 DATA_TESTS = (
     "test_refs_bib.py", "test_lint_citations.py", "test_convert.py", "test_order.py", "test_bad_input.py",
-    "test_scaffold.py", "test_timeline.py", "test_bibstyle.py", "test_chapters.py", "test_foundation.py",
+    "test_scaffold.py", "test_timeline.py", "content/test_timeline_evidence.py", "test_bibstyle.py",
+    "test_chapters.py", "test_foundation.py",
 )  # fmt: skip
 
 

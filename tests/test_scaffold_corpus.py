@@ -19,6 +19,7 @@ import pytest
 from pybtex.database import parse_string
 
 from litreview.chapters.scaffold.cli import main
+from support import ROOT
 
 CORPUS = Path(__file__).parent / "fixtures" / "scaffold_corpus"
 FACTS = tomllib.loads((CORPUS / "facts.toml").read_text(encoding="utf-8"))["page"]
@@ -119,3 +120,27 @@ def test_drafts_get_nine_facts_in_ten_right(tmp_path: Path, capsys: pytest.Captu
         print("\n" + "\n".join(report))
     for group, (right, total) in totals.items():
         assert right / total >= THRESHOLD, f"{group}: {right}/{total}\n" + "\n".join(report)
+
+
+def test_the_readme_shows_a_real_draft(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """README.md's "Adding an article" shows the drafter's output for one corpus page: every line of
+    its example is a line the command prints or writes for that page, in the same order."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Adding an article", 1)[1]
+    page = re.search(r"`(\w+\.txt)` in\s+`tests/fixtures/scaffold_corpus/`", section)
+    assert page is not None, "the README names the corpus page its example drafts"
+    example = re.search(r"```text\n(.*?)```", section, flags=re.DOTALL)
+    assert example is not None
+    shown = [line.strip() for line in example.group(1).splitlines() if line.strip()]
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    seed = seeds / f"100_{page.group(1)}"
+    seed.write_bytes((CORPUS / page.group(1)).read_bytes())
+    capsys.readouterr()
+    assert main([str(seed)]) == 0
+    printed = capsys.readouterr().out
+    written = seed.with_suffix(".toml").read_text(encoding="utf-8")
+    output = [line.strip() for line in (written + "\n" + printed).splitlines() if line.strip()]
+    at = 0
+    for line in shown:
+        assert line in output[at:], f"README.md shows a line the draft does not have (in this order): {line}"
+        at = output.index(line, at) + 1

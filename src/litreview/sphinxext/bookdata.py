@@ -169,7 +169,12 @@ def listing_pages(env: BuildEnvironment) -> set[str]:
 
 
 def stop(app: Sphinx, err: LitReviewError) -> None:
-    """Stop the build on bad input: one ``file:line: message``, exit status 2, no traceback."""
+    """Stop the build on bad input: one ``file:line: message``, exit status 2, no traceback.
+
+    Not a ``SphinxError``: sphinx-build (9.0) prints any exception it catches with its last frame,
+    the versions and extensions, a saved traceback and "please report this", and exits 2; a
+    ``SystemExit`` passes through its handler and leaves the logged line alone.
+    """
     logger.error("%s", err.message, location=f"{err.path}:{err.line or 0}" if err.path else None)
     sys.stderr.flush()
     raise SystemExit(2)

@@ -283,4 +283,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", use_latex_package)
     app.connect("builder-inited", wrap_epub_content)
     app.connect("build-finished", write_latex_package)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: the environment keeps litreview_colophon_inputs (rewrite_colophon).
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,12 +8,13 @@ cookie banners, "Posted by", lists of recent posts…) as ``[[drop]]`` rules wit
 count each; a second printed copy of the article (``copies``); the repairs the text seems to need;
 and a trailing reference or notes list as ``[[references]]`` with empty ``keys``. It records the
 seed's SHA-256 in ``seeds/SHA256SUMS`` (the record of the seeds as received) and prints a refs.bib
-stub for the article, marked unverified, with the title and authors only as the seed prints them.
-It never overwrites a file.
+stub for the article, marked unverified, with the title, the authors and the date only as the seed
+prints them. It never overwrites a file.
 
-Every guess is a heuristic read from the text alone, the same for every seed. What only a person
-can know is left empty, and ``litreview-chapters`` refuses it with the line to fill in: the
-article's ``key`` and ``genre``, and each printed reference's ``keys``.
+Every guess is a heuristic read from the text alone, the same for every seed; a guess it is unsure
+of is marked ``?`` with the reason. What only a person can know is left empty, and
+``litreview-chapters`` refuses it with the line to fill in: the article's ``genre``, each printed
+reference's ``keys``, and the ``key`` where the page gave no author or no title to propose one from.
 """
 
 from litreview.chapters.scaffold.bib_stub import bib_stub

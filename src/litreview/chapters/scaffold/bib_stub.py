@@ -28,8 +28,9 @@ def bib_stub(draft: Draft) -> str:
         f"% refs.bib stub for seeds/{draft.seed.name}, drafted by {COMMAND}: UNVERIFIED.",
         "% " + (known if lines_of else "The seed prints no title") + "; nothing else is known from the seed.",
         "% Check every field against the original (the date and year too); set the entry type; add only",
-        "% the venue and url you can verify (year = {n.d.} when none is known; a urldate only for a page opened,",
-        "% that day); say in addendum what the seed printed differently, in annotation how it was checked.",
+        "% the venue and url you can verify (year = {n.d.} when none is known; a urldate only for a page",
+        "% opened, that day); say in addendum what the seed printed differently, in annotation how it was",
+        "% checked.",
     ]
     for n, text in draft.printed_dates:
         if n != draft.date_line:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-EXPLICIT = re.compile(r"^(?:(?:posted|written|words|text|story|reporting)\s+)?by:?\s+|^(?:автор[ыа]?|текст)\s*:?\s+",
-                      re.IGNORECASE)  # fmt: skip
+EXPLICIT = re.compile(
+    r"^(?:(?:posted|written|words|text|story|reporting)\s+)?by:?\s+|^(?:автор[ыа]?|текст)\s*:?\s+",
+    re.IGNORECASE,
+)
 LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 #: Words in a site's, a publication's or an organisation's name, never in a person's.
 ORGANISATION_WORDS = frozenset(

@@ -230,9 +230,13 @@ class MetadataDrafter:
                 usual = Counter(level for _, level in numbered).most_common(1)[0][0]
                 for n, level in numbered:
                     if level != usual:
-                        fields = {"kind": "heading-level", "line": self._unique_prefix(n), "level": usual}
+                        level_fields = {
+                            "kind": "heading-level",
+                            "line": self._unique_prefix(n),
+                            "level": usual,
+                        }
                         comment = f"line {n}: its numbered siblings are level {usual}"
-                        repairs.append(Table("repairs", fields, comment, n))
+                        repairs.append(Table("repairs", level_fields, comment, n))
         if "references" in r.parts:
             items = self._items()
             gaps = list(itertools.pairwise(items))

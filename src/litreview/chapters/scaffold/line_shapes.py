@@ -33,7 +33,8 @@ CHROME_FORMS: dict[str, tuple[str, ...]] = {
     ),
     "share buttons": (
         r"share(?: (?:this|the))?(?: (?:post|article|page|story))?(?: (?:on|via) .{1,30})?[:.!]?",
-        r"share(?: this| the)?(?: post| article| page| story)?:(?: [\w.]+){0,6}", r"tweet(?: this)?", r"e-?mail this(?: \w+)?", r"print(?: this)?(?: page| article)?",
+        r"share(?: this| the)?(?: post| article| page| story)?:(?: [\w.]+){0,6}", r"tweet(?: this)?",
+        r"e-?mail this(?: \w+)?", r"print(?: this)?(?: page| article)?",
     ),
     "subscription prompt": (
         r"(?:subscribe|sign up|join our|get our)\b.{0,80}", r".{0,40}\bnewsletter\b.{0,40}",

@@ -11,21 +11,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+
+def numbered(names: str) -> dict[str, int]:
+    """The twelve month names, in calendar order, each with its number."""
+    return {name: n for n, name in enumerate(names.split(), 1)}
+
+
 MONTHS = {
     # English, full and abbreviated
-    **{name: n for n, name in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
-    )},
-    **{name: n for n, name in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)},
+    **numbered("january february march april may june july august september october november december"),
+    **numbered("jan feb mar apr may jun jul aug sep oct nov dec"),
     "sept": 9,
     # Russian: the genitive of a day's date ("3 ноября") and the nominative of a month ("ноябрь 2021")
-    **{name: n for n, name in enumerate(
-        ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"], 1
-    )},
-    **{name: n for n, name in enumerate(
-        ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"], 1
-    )},
-}  # fmt: skip
+    **numbered("января февраля марта апреля мая июня июля августа сентября октября ноября декабря"),
+    **numbered("январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь"),
+}
 LEAD = re.compile(
     r"^(?:(?:first\s+)?(?:published|posted|updated|last updated|date|dated|опубликовано|дата публикации|"
     r"обновлено)(?:\s+on)?\s*:?\s*)",
@@ -57,10 +57,7 @@ def read_date_line(text: str) -> PrintedDate | None:
         if not m:
             continue
         parts = m.groupdict()
-        if parts.get("month") is not None:
-            month = MONTHS.get(parts["month"].lower())
-        else:
-            month = int(parts["mon"])
+        month = MONTHS.get(parts["month"].lower()) if parts.get("month") is not None else int(parts["mon"])
         if not month or not 1 <= month <= 12:
             continue
         year = parts["year"]

@@ -287,7 +287,8 @@ class PageReader:
                 r.doubts["title"] = (
                     f"line {r.title_line} read as the headline; "
                     + ("the line nearest above the byline" if above else "the last line above the article")
-                    + f", below what looks like the site's or the section's name (line {', '.join(map(str, rest))})"
+                    + ", below what looks like the site's or the section's name"
+                    + f" (line {', '.join(map(str, rest))})"
                 )
             for n in rest:
                 r.chrome[n] = "site or section name above the headline"
@@ -449,7 +450,7 @@ class PageReader:
         elif inline:
             first = inline[-1]
         else:
-            run = []
+            run: list[int] = []
             for n in reversed(content):
                 if not reference_like(r.text(n)):
                     break
