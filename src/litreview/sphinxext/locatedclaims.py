@@ -56,7 +56,7 @@ class LocatedClaims(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         node = located_claims_node()
         self.set_source_info(node)
-        self.env.domains["locatedclaims"].data["pages"].add(self.env.docname)  # type: ignore[attr-defined]
+        self.env.domains["locatedclaims"].data["pages"].add(self.env.docname)
         return [node]
 
 
@@ -135,7 +135,7 @@ class FillLocatedClaims(SphinxPostTransform):
 
 def rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-get-updated: the list's pages again when any review locator or claim changed."""
-    pages = sorted(env.domains["locatedclaims"].data["pages"])  # type: ignore[attr-defined]
+    pages = sorted(env.domains["locatedclaims"].data["pages"])
     inputs = tuple((k, tuple(v)) for k, v in sorted(review_claims(env).items()))
     titles = tuple(
         (d, env.titles[d].astext()) for d in sorted(chapters_by_key(env).values()) if d in env.titles

@@ -83,11 +83,11 @@ class LocatorsDomain(Domain):
 
 
 def located(env: BuildEnvironment) -> dict[str, list[Located]]:
-    return env.domains["locators"].data["located"]  # type: ignore[attr-defined]
+    return env.domains["locators"].data["located"]
 
 
 def _errors(env: BuildEnvironment) -> dict[str, list[tuple[str, int, str]]]:
-    return env.domains["locators"].data["errors"]  # type: ignore[attr-defined]
+    return env.domains["locators"].data["errors"]
 
 
 def _section_of(node: nodes.Node) -> tuple[str, str]:

@@ -61,8 +61,10 @@ def _renumber(env: BuildEnvironment) -> None:
         base = len(secnums.get("", ()))
         own_headings = bookdata.is_article_chapter(docname)
         for anchor, number in list(secnums.items()):
-            keep = chapter is not None and number and (anchor == "" or not own_headings)
-            secnums[anchor] = (chapter, *number[base:]) if keep else ()
+            if chapter is not None and number and (anchor == "" or not own_headings):
+                secnums[anchor] = (chapter, *number[base:])
+            else:
+                secnums[anchor] = ()
         for ref in env.tocs[docname].findall(nodes.reference):
             if "anchorname" in ref and ref["anchorname"] in secnums:
                 ref["secnumber"] = list(secnums[ref["anchorname"]]) or None

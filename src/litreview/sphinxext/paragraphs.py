@@ -73,7 +73,7 @@ class ParagraphsDomain(Domain):
 
 def paragraphs(env: BuildEnvironment) -> dict[str, dict[int, str]]:
     """Per page, its numbered paragraphs: number -> the paragraph's plain text."""
-    return env.domains["paras"].data["paragraphs"]  # type: ignore[attr-defined]
+    return env.domains["paras"].data["paragraphs"]
 
 
 class ParaRole(SphinxRole):

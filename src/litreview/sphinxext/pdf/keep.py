@@ -50,7 +50,10 @@ class KeepTogether(SphinxPostTransform):
             n
             for n in self.document.findall(nodes.Element)
             if (isinstance(n, nodes.container) and UNIT_CLASS in n["classes"])
-            or (_is_bibtex(n) and not any(UNIT_CLASS in a.get("classes", ()) for a in ancestors(n)))
+            or (
+                _is_bibtex(n)
+                and not any(isinstance(a, nodes.Element) and UNIT_CLASS in a["classes"] for a in ancestors(n))
+            )
         ]
         for unit in units:
             lines = estimated_lines(unit)
