@@ -45,6 +45,7 @@ extensions = [
     "litreview.sphinxext.downloads",  # the HTML's links to the PDF and EPUB
     "litreview.sphinxext.colophon",  # rights and colophon: its page, the web footer, the PDF verso, the EPUB
     "litreview.sphinxext.epubaccess",  # EPUB: lang on every page, accessibility metadata, ARIA roles
+    "litreview.sphinxext.epubnav",  # EPUB: the contents grouped by part, "Preface", the index, landmarks
     "litreview.speedups.bibcache",  # speed: formatted references kept between builds (same output)
     "litreview.speedups.fastnav",  # speed: the sidebar tree rendered once per build (same output)
     "litreview.speedups.fignumbers",  # speed: no figure renumbering when no page was read (same output)

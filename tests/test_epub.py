@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import uuid
@@ -14,13 +15,13 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from browser_support import TOO_WIDE_JS
-from editions_support import edition_problems, pages_in_order
+from editions_support import TOCTREE, edition_problems, pages_in_order, read_page, toctree_entries
 from litreview.core.book import load_book
 from litreview.core.outputs import FILE_STEM
 from litreview.sphinxext.epub import epub_safe_svg
-from support import Build, fold_typography, squeeze
 from litreview.sphinxext.epubaccess import book_urn
 from litreview.tools import ace
+from support import Build, fold_typography, squeeze
 
 DC = "http://purl.org/dc/elements/1.1/"
 OPF = "http://www.idpf.org/2007/opf"
@@ -113,10 +114,64 @@ def nav_targets(epub: Path) -> tuple[list[str], list[str]]:
 @pytest.mark.slow
 def test_nav_and_ncx_list_every_page_in_reading_order(epub_build: Build, project_copy: Path) -> None:
     """An e-reader's table of contents: every page the toctrees reach, hidden ones too, in order."""
-    expected = ["index.xhtml", *(f"{page.docname}.xhtml" for page in pages_in_order(project_copy / "book"))]
+    pages = ["index.xhtml", *(f"{page.docname}.xhtml" for page in pages_in_order(project_copy / "book"))]
+    expected = [*pages, "genindex.xhtml"]  # and the index, last
     in_nav, in_ncx = nav_targets(epub_build.outdir / f"{FILE_STEM}.epub")
     assert in_nav == expected, "nav.xhtml does not list every page in reading order"
     assert in_ncx == expected, "toc.ncx does not list every page in reading order"
+
+
+def front_page_parts(book: Path) -> list[tuple[str, list[str]]]:
+    """The front page's toctrees as (caption, pages), from its source; a toctree without a caption
+    has one page (The articles) whose own title names the part."""
+    source = (book / "index.md").read_text(encoding="utf-8")
+    parts = []
+    for block in TOCTREE.findall(source):
+        caption = re.search(r"^:caption:\s*(.+)$", block, re.M)
+        pages = [f"{doc}.xhtml" for doc in toctree_entries("index", f"```{{toctree}}\n{block}```\n")]
+        parts.append((caption.group(1).strip() if caption else read_page(book, pages[0][:-6]).title, pages))
+    return parts
+
+
+@pytest.mark.slow
+def test_the_contents_open_with_the_preface_and_group_the_three_parts(
+    epub_build: Build, project_copy: Path
+) -> None:
+    """nav.xhtml as a reader's contents: "Preface" first, then each part of the front page's toctrees
+    as a group holding its pages in order (The articles: its page, the five under it), the index
+    last in the back matter; a landmarks nav points at the contents, the first chapter and the index."""
+    epub = epub_build.outdir / f"{FILE_STEM}.epub"
+    with zipfile.ZipFile(epub) as z:
+        names = set(z.namelist())
+        nav = BeautifulSoup(z.read("nav.xhtml"), "lxml-xml")
+    toc = nav.find("nav", attrs={"epub:type": "toc"})
+    top = toc.find("ol").find_all("li", recursive=False)
+    first = top[0].find("a")
+    assert (first["href"], first.get_text(strip=True)) == ("index.xhtml", "Preface")
+    parts = front_page_parts(project_copy / "book")
+    assert len(parts) == 3 and len(top) == 1 + len(parts), [li.find(["a", "span"]).get_text() for li in top]
+    for (caption, pages), li in zip(parts, top[1:], strict=True):
+        label = li.find(["a", "span"], recursive=False)
+        assert label.get_text(strip=True) == caption
+        children = [
+            c.find("a", recursive=False)["href"] for c in li.find("ol").find_all("li", recursive=False)
+        ]
+        if label.name == "a":  # a part that is a page: it lists the pages its own toctree holds
+            assert [label["href"]] == pages
+            pages = [f"{d}.xhtml" for d in read_page(project_copy / "book", label["href"][:-6]).children]
+        assert [c.partition("#")[0] for c in children] == pages + (
+            ["genindex.xhtml"] if li is top[-1] else []
+        )
+    assert toc.find_all("a")[-1].get_text(strip=True) == "Index"
+    landmarks = nav.find("nav", attrs={"epub:type": "landmarks"})
+    marks = {a["epub:type"]: a["href"] for a in landmarks.find_all("a")}
+    assert marks == {
+        "toc": "nav.xhtml#toc",
+        "bodymatter": parts[0][1][0],  # the first chapter, after the preface
+        "index": "genindex.xhtml",
+    }
+    assert {href.partition("#")[0] for href in marks.values()} <= names
+    assert nav.find(id="toc") is toc
 
 
 @pytest.mark.slow
