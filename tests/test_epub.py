@@ -21,7 +21,7 @@ from litreview.core.outputs import FILE_STEM
 from litreview.sphinxext.epub import epub_safe_svg
 from litreview.sphinxext.epubaccess import book_urn
 from litreview.tools import ace
-from support import Build, fold_typography, squeeze
+from support import Build, fold_typography, squeeze, svg_text_sizes_pt
 
 DC = "http://purl.org/dc/elements/1.1/"
 OPF = "http://www.idpf.org/2007/opf"
@@ -280,3 +280,36 @@ def test_matplotlib_svg_is_made_epub_safe() -> None:
     assert "<!DOCTYPE" not in fixed
     assert '<path d="" id="DejaVuSans-20" transform="scale(0.015625)"/>' in fixed
     assert '<path id="a" d="M 0 0 L 1 1"/>' in fixed
+
+
+@pytest.mark.slow
+def test_the_timeline_comes_one_screen_at_a_time(
+    epub_build: Build, project_copy: Path, browser: Browser, tmp_path: Path
+) -> None:
+    """On a 600 x 900 reader (Chromium, the EPUB's stylesheets) the timeline figure is shown in
+    parts, one per period of timeline.yaml's events: each whole on the screen, its smallest text
+    at least 10 px tall, with a text alternative of its own."""
+    from litreview.review.timeline import load_events
+    from litreview.review.timeline_figure import panels
+
+    book = project_copy / "book"
+    source = next(p for p in book.rglob("*.md") if "```{timeline-figure}" in p.read_text(encoding="utf-8"))
+    page_name = source.relative_to(book).with_suffix(".xhtml").as_posix()
+    parts = panels(load_events(book / "review" / "timeline.yaml"))
+    with zipfile.ZipFile(epub_build.outdir / f"{FILE_STEM}.epub") as z:
+        z.extractall(tmp_path)
+    page = browser.new_page(viewport={"width": 600, "height": 900})
+    page.goto((tmp_path / page_name).as_uri())
+    images = page.locator("figure img").all()
+    assert len(images) == len(parts) > 1
+    alts = set()
+    for image in images:
+        box = image.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 600 and box["height"] <= 900, box
+        svg = (tmp_path / page_name).parent.joinpath(image.get_attribute("src")).read_text(encoding="utf-8")
+        width_pt = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', svg).group(1))
+        smallest_px = min(svg_text_sizes_pt(svg)) * box["width"] / width_pt
+        assert smallest_px >= 10, f"{image.get_attribute('src')}: smallest text {smallest_px:.1f} px"
+        alts.add(image.get_attribute("alt"))
+    page.close()
+    assert len(alts) == len(parts) and all(alts), "each part needs its own text alternative"

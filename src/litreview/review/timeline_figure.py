@@ -172,7 +172,7 @@ LAPTOP = Page(13.0, 12.5, 11.0, 38, (0.27, 0.87))
 
 
 def _page_figure(events: list[Event], names: dict[str, str], layout: Page = PRINT) -> Any:
-    """For a printed page (PDF) or a laptop: labels at the left of the time axis, the articles at its right."""
+    """For a printed page (PDF) or a laptop: labels left of the time axis, the articles at its right."""
     from matplotlib.figure import Figure as MplFigure
 
     width, label_pt, small_pt, line = (
@@ -227,7 +227,9 @@ def panels(events: list[Event], layout: Column = PANEL) -> list[list[Event]]:
         cuts = _even_split(rows, count)
         heights = [sum(rows[a:b]) for a, b in itertools.pairwise([0, *cuts, len(rows)])]
         if max(heights) <= room or count == len(years):
-            return [sum(years[a:b], []) for a, b in itertools.pairwise([0, *cuts, len(rows)])]
+            return [
+                [e for year in years[a:b] for e in year] for a, b in itertools.pairwise([0, *cuts, len(rows)])
+            ]
     return []
 
 
