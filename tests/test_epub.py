@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import posixpath
 import re
 import subprocess
 import sys
@@ -100,6 +102,13 @@ def test_epub_holds_every_chapter_in_reading_order(epub_build: Build, project_co
             assert fold_typography(page.title) in fold_typography(heading.get_text()), href
 
 
+def spine_pages(epub: Path) -> list[str]:
+    """The package's spine: its pages' hrefs, in reading order."""
+    meta = opf(epub)
+    manifest = {item.get("id"): item.get("href") for item in meta.iter(f"{{{OPF}}}item")}
+    return [manifest[ref.get("idref")] for ref in meta.iter(f"{{{OPF}}}itemref")]
+
+
 def nav_targets(epub: Path) -> tuple[list[str], list[str]]:
     """The pages (hrefs without #fragments, first mention) that nav.xhtml and toc.ncx list, in order."""
     with zipfile.ZipFile(epub) as z:
@@ -139,7 +148,8 @@ def test_the_contents_open_with_the_preface_and_group_the_three_parts(
 ) -> None:
     """nav.xhtml as a reader's contents: "Preface" first, then each part of the front page's toctrees
     as a group holding its pages in order (The articles: its page, the five under it), the index
-    last in the back matter; a landmarks nav points at the contents, the first chapter and the index."""
+    last in the back matter; a landmarks nav points at the cover, the contents, the first chapter
+    and the index."""
     epub = epub_build.outdir / f"{FILE_STEM}.epub"
     with zipfile.ZipFile(epub) as z:
         names = set(z.namelist())
@@ -166,6 +176,7 @@ def test_the_contents_open_with_the_preface_and_group_the_three_parts(
     landmarks = nav.find("nav", attrs={"epub:type": "landmarks"})
     marks = {a["epub:type"]: a["href"] for a in landmarks.find_all("a")}
     assert marks == {
+        "cover": spine_pages(epub)[0],  # the cover page, first in the spine
         "toc": "nav.xhtml#toc",
         "bodymatter": parts[0][1][0],  # the first chapter, after the preface
         "index": "genindex.xhtml",
@@ -313,3 +324,52 @@ def test_the_timeline_comes_one_screen_at_a_time(
         alts.add(image.get_attribute("alt"))
     page.close()
     assert len(alts) == len(parts) and all(alts), "each part needs its own text alternative"
+
+
+COVER_DIGEST = (
+    "import hashlib, sys; from pathlib import Path; from litreview.core import cover; "
+    "from litreview.core.book import load_book; "
+    "print(hashlib.sha256(cover.render(load_book(Path(sys.argv[1])))).hexdigest())"
+)
+
+
+def png_chunks(png: bytes) -> list[str]:
+    """The chunk types of a PNG, in order."""
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    chunks, at = [], 8
+    while at < len(png):
+        length = int.from_bytes(png[at : at + 4], "big")
+        chunks.append(png[at + 4 : at + 8].decode("ascii"))
+        at += 12 + length
+    return chunks
+
+
+@pytest.mark.slow
+def test_the_cover_is_drawn_from_the_books_facts_the_same_every_build(
+    epub_build: Build, project_copy: Path
+) -> None:
+    """The package names one cover image (EPUB 3's cover-image, EPUB 2's meta), a PNG with no date
+    in it, which another process draws from CITATION.cff byte for byte; the first page shows it,
+    its text alternative naming the title, the editors and the year."""
+    info = load_book(project_copy / "CITATION.cff")
+    epub = epub_build.outdir / f"{FILE_STEM}.epub"
+    meta = opf(epub)
+    covers = [i for i in meta.iter(f"{{{OPF}}}item") if "cover-image" in (i.get("properties") or "").split()]
+    assert len(covers) == 1 and covers[0].get("media-type") == "image/png"
+    assert [m.get("content") for m in meta.iter(f"{{{OPF}}}meta") if m.get("name") == "cover"] == [
+        covers[0].get("id")
+    ]
+    first_page = spine_pages(epub)[0]
+    with zipfile.ZipFile(epub) as z:
+        png = z.read(covers[0].get("href"))
+        shown = BeautifulSoup(z.read(first_page), "html.parser").find("img")
+    assert posixpath.normpath(posixpath.join(posixpath.dirname(first_page), shown["src"])) == covers[0].get(
+        "href"
+    )
+    assert all(fact in shown["alt"] for fact in (info.title, *info.editor_names, str(info.year)))
+    assert not {"tIME", "tEXt", "zTXt", "iTXt", "eXIf"} & set(png_chunks(png)), png_chunks(png)
+    again = subprocess.run(
+        [sys.executable, "-c", COVER_DIGEST, str(project_copy / "CITATION.cff")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert again.stdout.strip() == hashlib.sha256(png).hexdigest()

@@ -9,8 +9,8 @@ before the book is zipped:
   "Back matter"); a toctree without a caption keeps its pages as they are ("The articles", a page
   with its five chapters under it);
 - the general index is listed last, in the last group, as "Index";
-- ``nav.xhtml`` gets a landmarks nav: the table of contents, the start of the body (the first
-  page after the preface) and the index.
+- ``nav.xhtml`` gets a landmarks nav: the cover (when there is one), the table of contents, the
+  start of the body (the first page after the preface) and the index.
 """
 
 from __future__ import annotations
@@ -99,15 +99,18 @@ def landmarks(targets: list[tuple[str, str, str]]) -> Any:
     return nav
 
 
-def amend_nav(nav: Path, groups: list[Group], preface: str, index: tuple[str, str] | None) -> None:
-    """Group the table of contents of ``nav.xhtml`` and add its landmarks."""
+def amend_nav(
+    nav: Path, groups: list[Group], preface: str, index: tuple[str, str] | None, cover: str | None = None
+) -> None:
+    """Group the table of contents of ``nav.xhtml`` and add its landmarks (the cover's first, if any)."""
     tree = etree.parse(str(nav))
     toc = next(n for n in tree.iter(_x("nav")) if n.get(f"{{{EPUB}}}type") == "toc")
     toc.set("id", "toc")
     ol = toc.find(_x("ol"))
     pages = [_page(a.get("href")) for a in ol.iter(_x("a"))]
     group_nav(ol, groups, preface, index)
-    targets = [("toc", f"{nav.name}#toc", toc.findtext(_x("h1")) or _("Table of Contents"))]
+    targets = [("cover", cover, _("Cover"))] if cover else []
+    targets.append(("toc", f"{nav.name}#toc", toc.findtext(_x("h1")) or _("Table of Contents")))
     if body := next((p for p in pages if p != pages[0]), None):
         targets.append(("bodymatter", body, _("Start of the book")))
     if index:
@@ -183,7 +186,8 @@ def wrap_build_epub(app: Sphinx) -> None:
         href = f"{INDEX_PAGE}{builder.out_suffix}"  # type: ignore[attr-defined]
         index = (href, _("Index")) if (outdir / href).is_file() else None
         preface = app.config.litreview_epub_preface
-        amend_nav(outdir / "nav.xhtml", groups, preface, index)
+        cover = builder.coverpage_name  # type: ignore[attr-defined]
+        amend_nav(outdir / "nav.xhtml", groups, preface, index, cover if (outdir / cover).is_file() else None)
         amend_ncx(outdir / "toc.ncx", groups, preface, index)
         list_nav_in_spine(outdir / "content.opf")
         original()
