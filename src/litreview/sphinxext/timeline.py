@@ -1,9 +1,12 @@
 """Sphinx extension: the review's timeline as a figure and a table, from ``book/review/timeline.yaml``.
 
-On ``builder-inited`` the figure is drawn (:mod:`litreview.review.timeline_figure`) into
-``<srcdir>/_generated/timeline.svg`` (HTML, EPUB) and ``.pdf`` (LaTeX), only when its inputs
-changed. ``{timeline-figure}`` shows it (alt text computed from the data); ``{timeline-table}``
-lists the same events, each citing the articles that mention it, with the words that date it.
+On ``builder-inited`` the figure's drawings (:mod:`litreview.review.timeline_figure`) are made
+into ``<srcdir>/_generated/``, only when their inputs changed: ``timeline.svg`` (a phone),
+``timeline-wide.svg`` (a laptop), ``timeline-partN.svg`` (one period each, for an e-reader's
+screen) and ``timeline.pdf`` (the printed page). ``{timeline-figure}`` shows them (alt text
+computed from the data), each edition keeping its own (:class:`TimelineDrawings`);
+``{timeline-table}`` lists the same events, each citing the articles that mention it, with the
+words that date it.
 """
 
 from __future__ import annotations
