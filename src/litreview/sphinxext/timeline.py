@@ -135,14 +135,16 @@ class TimelineFigure(Figure):
         self.arguments = [f"/{rel}.*"]  # the phone's SVG; the printed page's PDF in LaTeX
         self.options.setdefault("alt", alt_text(events))
         self.options.setdefault("width", "100%")
-        self.options["class"] = [*self.options.get("class", []), DRAWING_CLASS[PHONE_FIGURE]]
+        # No link to the image file around either screen drawing: a stylesheet hides one of them,
+        # and the link around a hidden image would be an empty link (axe: link-name).
+        self.options["class"] = [*self.options.get("class", []), DRAWING_CLASS[PHONE_FIGURE], NO_LINK]
         result = super().run()
         figure = next((n for n in result if isinstance(n, nodes.figure)), None)
         if figure is None:
             return result
         first = figure.next_node(nodes.image)
         wide = nodes.image(uri=f"/{rel}{SUFFIXES[LAPTOP_FIGURE]}", alt=first["alt"], width="100%",
-                           classes=[DRAWING_CLASS[LAPTOP_FIGURE]])  # fmt: skip
+                           classes=[DRAWING_CLASS[LAPTOP_FIGURE], NO_LINK])  # fmt: skip
         parts = panels(events)
         shown = [wide] + [
             nodes.image(
@@ -159,6 +161,7 @@ class TimelineFigure(Figure):
 #: and :class:`TimelineDrawings` keeps the ones an edition shows.
 DRAWING_CLASS = {PHONE_FIGURE: "lit-timeline-phone", LAPTOP_FIGURE: "lit-timeline-wide"}
 PART_CLASS = "lit-timeline-part"
+NO_LINK = "no-scaled-link"  # Sphinx's HTML writer: no link to the image file around a sized image
 
 
 class TimelineDrawings(SphinxPostTransform):
