@@ -147,6 +147,7 @@ def test_the_contents_open_with_the_preface_and_group_the_three_parts(
     epub_build: Build, project_copy: Path
 ) -> None:
     """nav.xhtml as a reader's contents: "Preface" first, then each part of the front page's toctrees
+    (its chapters with the numbers their headings print)
     as a group holding its pages in order (The articles: its page, the five under it), the index
     last in the back matter; a landmarks nav points at the cover, the contents, the first chapter
     and the index."""
@@ -173,6 +174,11 @@ def test_the_contents_open_with_the_preface_and_group_the_three_parts(
             ["genindex.xhtml"] if li is top[-1] else []
         )
     assert toc.find_all("a")[-1].get_text(strip=True) == "Index"
+    with zipfile.ZipFile(epub) as z:  # a chapter is listed with the number its heading prints
+        for link in toc.find_all("a", href=lambda h: "#" not in h):
+            number = BeautifulSoup(z.read(link["href"]), "html.parser").select_one("h1 .section-number")
+            if number is not None:
+                assert link.get_text(strip=True).startswith(number.get_text(strip=True)), link
     landmarks = nav.find("nav", attrs={"epub:type": "landmarks"})
     marks = {a["epub:type"]: a["href"] for a in landmarks.find_all("a")}
     assert marks == {

@@ -5,6 +5,8 @@ book's title and without the index. This extension amends ``nav.xhtml`` and ``to
 before the book is zipped:
 
 - the front page comes first, named "Preface" (``litreview_epub_preface``);
+- each numbered chapter and section is listed with the number its heading prints ("2.1. A given
+  corpus"), and the lists show no counters of their own;
 - each captioned toctree of the front page becomes a group under its caption ("The review",
   "Back matter"); a toctree without a caption keeps its pages as they are ("The articles", a page
   with its five chapters under it);
@@ -67,6 +69,29 @@ def _item(href: str, text: str, kind: str | None = None) -> Any:
     return li
 
 
+def section_numbers(app: Sphinx) -> dict[str, str]:
+    """Each numbered page's and section's EPUB href → its number as its heading prints it ("2.1.")."""
+    suffix = app.builder.out_suffix  # type: ignore[attr-defined]
+    return {
+        f"{doc}{suffix}{anchor}": ".".join(map(str, number)) + "."
+        for doc, anchors in app.env.toc_secnumbers.items()
+        for anchor, number in anchors.items()
+        if number
+    }
+
+
+def number_labels(links: Any, numbers: dict[str, str], href: str) -> None:
+    """Prefix each link's text with the number its target's heading carries."""
+    for link in links:
+        target = link.get(href)
+        if target in numbers and link.text and not link.text.startswith(numbers[target]):
+            link.text = f"{numbers[target]} {link.text}"
+
+
+#: The contents' numbers are the chapters' own (in their labels), not the lists' counters.
+NAV_STYLE = "nav ol { list-style-type: none; }"
+
+
 def group_nav(ol: Any, groups: list[Group], preface: str, index: tuple[str, str] | None) -> None:
     """Rename the first entry ``preface``, gather each captioned group's entries under its caption
     (an ``<li>`` with a ``<span>`` and an ``<ol>``), and list ``index`` (href, title) last."""
@@ -100,7 +125,12 @@ def landmarks(targets: list[tuple[str, str, str]]) -> Any:
 
 
 def amend_nav(
-    nav: Path, groups: list[Group], preface: str, index: tuple[str, str] | None, cover: str | None = None
+    nav: Path,
+    groups: list[Group],
+    preface: str,
+    index: tuple[str, str] | None,
+    cover: str | None = None,
+    numbers: dict[str, str] | None = None,
 ) -> None:
     """Group the table of contents of ``nav.xhtml`` and add its landmarks (the cover's first, if any)."""
     tree = etree.parse(str(nav))
@@ -108,7 +138,11 @@ def amend_nav(
     toc.set("id", "toc")
     ol = toc.find(_x("ol"))
     pages = [_page(a.get("href")) for a in ol.iter(_x("a"))]
+    number_labels(ol.iter(_x("a")), numbers or {}, "href")
     group_nav(ol, groups, preface, index)
+    head = tree.getroot().find(_x("head"))
+    if head is not None and head.find(_x("style")) is None:
+        etree.SubElement(head, _x("style")).text = NAV_STYLE
     targets = [("cover", cover, _("Cover"))] if cover else []
     targets.append(("toc", f"{nav.name}#toc", toc.findtext(_x("h1")) or _("Table of Contents")))
     if body := next((p for p in pages if p != pages[0]), None):
@@ -131,10 +165,22 @@ def _point(src: str, text: str) -> Any:
     return point
 
 
-def amend_ncx(ncx: Path, groups: list[Group], preface: str, index: tuple[str, str] | None) -> None:
-    """The same groups in ``toc.ncx`` (for EPUB 2 readers): a group's point opens its first page."""
+def amend_ncx(
+    ncx: Path,
+    groups: list[Group],
+    preface: str,
+    index: tuple[str, str] | None,
+    numbers: dict[str, str] | None = None,
+) -> None:
+    """The same groups and numbers in ``toc.ncx`` (for EPUB 2 readers): a group's point opens its
+    first page."""
     tree = etree.parse(str(ncx))
     navmap = tree.getroot().find(_n("navMap"))
+    for point in navmap.iter(_n("navPoint")):
+        text = point.find(f"{_n('navLabel')}/{_n('text')}")
+        src = point.find(_n("content")).get("src")
+        if src in (numbers or {}) and text.text and not text.text.startswith(numbers[src]):
+            text.text = f"{numbers[src]} {text.text}"
     points = navmap.findall(_n("navPoint"))
     if points:
         points[0].find(f"{_n('navLabel')}/{_n('text')}").text = preface
@@ -187,8 +233,10 @@ def wrap_build_epub(app: Sphinx) -> None:
         index = (href, _("Index")) if (outdir / href).is_file() else None
         preface = app.config.litreview_epub_preface
         cover = builder.coverpage_name  # type: ignore[attr-defined]
-        amend_nav(outdir / "nav.xhtml", groups, preface, index, cover if (outdir / cover).is_file() else None)
-        amend_ncx(outdir / "toc.ncx", groups, preface, index)
+        numbers = section_numbers(app)
+        shown_cover = cover if (outdir / cover).is_file() else None
+        amend_nav(outdir / "nav.xhtml", groups, preface, index, shown_cover, numbers)
+        amend_ncx(outdir / "toc.ncx", groups, preface, index, numbers)
         list_nav_in_spine(outdir / "content.opf")
         original()
 
