@@ -46,6 +46,8 @@ extensions = [
     "litreview.sphinxext.downloads",  # the HTML's links to the PDF and EPUB
     "litreview.sphinxext.colophon",  # rights and colophon: its page, the web footer, the PDF verso, the EPUB
     "litreview.sphinxext.epubaccess",  # EPUB: lang on every page, accessibility metadata, ARIA roles
+    "litreview.sphinxext.cover",  # EPUB: a cover drawn from the book's facts, the same every build
+    "litreview.sphinxext.epubnav",  # EPUB: the contents grouped by part, "Preface", the index, landmarks
     "litreview.speedups.bibcache",  # speed: formatted references kept between builds (same output)
     "litreview.speedups.fastnav",  # speed: the sidebar tree rendered once per build (same output)
     "litreview.speedups.fignumbers",  # speed: no figure renumbering when no page was read (same output)
@@ -134,6 +136,7 @@ epub_show_urls = "no"  # links stay clickable; the bibliography prints every add
 epub_tocscope = "includehidden"  # the front page's toctrees are hidden (the sidebar shows them): list them
 epub_tocdepth = 2  # every page, and the sections of the review's chapters
 epub_tocdup = False  # a chapter with sections is listed once, not again as its own first section
+epub_cover = ("_static/cover.png", "lit-epub-cover.html")  # drawn from CITATION.cff (sphinxext.cover)
 
 # -- linkcheck: `nox -s linkcheck` (litreview-linkcheck) runs Sphinx's builder with these settings,
 #    chosen so a run stays well under two minutes and only an expected redirect counts as working.

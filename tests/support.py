@@ -173,3 +173,13 @@ def fold_typography(text: str) -> str:
 def squeeze(text: str) -> str:
     """Text with whitespace and hyphens removed, so a word hyphenated across lines still matches."""
     return re.sub(r"[\s\-‐]", "", fold_typography(text))
+
+
+#: A matplotlib SVG sets each text as glyph outlines drawn 100 units to the point
+#: (``matplotlib.textpath.TextToPath.FONT_SCALE``), scaled by its size: "scale(0.115 -0.115)".
+SVG_TEXT_SCALE = re.compile(r"scale\(([\d.]+) -\1\)")
+
+
+def svg_text_sizes_pt(svg: str) -> set[float]:
+    """The sizes (pt) of the texts a matplotlib SVG sets as outlines."""
+    return {round(float(s) * 100, 2) for s in SVG_TEXT_SCALE.findall(svg)}

@@ -33,7 +33,16 @@ from browser_support import (
 )
 from editions_support import edition_problems
 from litreview.core.outputs import EDITIONS
-from support import ROOT, Build, build_root, collapse_spaces, copy_root, sphinx_build, squeeze
+from support import (
+    ROOT,
+    Build,
+    build_root,
+    collapse_spaces,
+    copy_root,
+    sphinx_build,
+    squeeze,
+    svg_text_sizes_pt,
+)
 
 FIXTURE_ROOT = ROOT / "tests" / "roots" / "test-citepopover"
 FRI_CHAPTER = "articles/fri-learning-for-freedom"
@@ -900,22 +909,53 @@ def test_search_snippets_quote_the_article_not_the_theme(page: Page, site: str, 
     assert chrome is not None
 
 
-@pytest.mark.slow
-def test_the_timeline_figure_is_legible_on_a_phone(phone: Page, site: str, book: Book) -> None:
-    from litreview.review.timeline_figure import SMALLEST_TEXT_PT
+# The timeline figure's images: which one shows, how wide, and (from its SVG) where its year labels
+# sit, so that a test can tell how far apart the years are drawn.
+YEAR_LABELS = re.compile(r"<!-- ((?:19|20)\d\d) -->\s*<g[^>]*translate\(([\d.]+) ")
 
-    docname = next(d for d in book.docnames() if book.article(d).select("figure img[src$='.svg']"))
-    goto(phone, site, docname)
-    img = phone.locator("article figure img[src$='.svg']").first
-    img.scroll_into_view_if_needed()
-    shown = img.bounding_box()
-    svg = book.outdir / posixpath.normpath(
-        posixpath.join(posixpath.dirname(docname), img.get_attribute("src"))
+
+def shown_timeline(page: Page, book: Book, docname: str) -> tuple[dict, float, dict[int, float], float]:
+    """The timeline image a reader sees on ``page``: its box, its SVG's width (pt), its years' x
+    (pt) and its smallest text (pt)."""
+    shown = [img for img in page.locator("article figure img[src$='.svg']").all() if img.is_visible()]
+    assert len(shown) == 1, f"{len(shown)} timeline images shown at once"
+    shown[0].scroll_into_view_if_needed()
+    svg_file = book.outdir / posixpath.normpath(
+        posixpath.join(posixpath.dirname(docname), shown[0].get_attribute("src"))
     )
-    width_pt = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', svg.read_text(encoding="utf-8")).group(1))
-    smallest_px = SMALLEST_TEXT_PT * shown["width"] / width_pt
-    assert shown["x"] >= 0 and shown["x"] + shown["width"] <= PHONE["width"]
-    assert smallest_px >= 10, f"the figure's smallest text is {smallest_px:.1f} px tall on a phone"
+    svg = svg_file.read_text(encoding="utf-8")
+    width_pt = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', svg).group(1))
+    years = {int(y): float(x) for y, x in YEAR_LABELS.findall(svg)}
+    return shown[0].bounding_box(), width_pt, years, min(svg_text_sizes_pt(svg))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_timeline_figure_is_legible_on_a_phone_and_wide_on_a_laptop(
+    browser: Browser, site: str, book: Book, screen: str
+) -> None:
+    """One drawing shows at a time, inside the screen, its smallest text at least 10 px tall; on
+    a laptop it is the wide one, its years spread at least half as far again as the phone's
+    drawing spreads them when a laptop shows it (the fault: 2000–2030 in about 170 px)."""
+    docname = next(d for d in book.docnames() if book.article(d).select("figure img[src$='.svg']"))
+    page, errors = open_in(browser, screen, "light")
+    goto(page, site, docname)
+    box, width_pt, years, smallest_pt = shown_timeline(page, book, docname)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= SCREENS[screen]["width"]
+    smallest_px = smallest_pt * box["width"] / width_pt
+    assert smallest_px >= 10, f"the figure's smallest text is {smallest_px:.1f} px tall on a {screen}"
+    if screen == "laptop":
+        spread = (years[2030] - years[2000]) * box["width"] / width_pt
+        page.set_viewport_size(PHONE)  # the phone's drawing, as wide as a laptop would show it
+        phone_box, phone_width_pt, phone_years, _ = shown_timeline(page, book, docname)
+        page.set_viewport_size(LAPTOP)
+        phone_img = page.locator("article figure img[src$='.svg']").first
+        phone_shown = phone_img.evaluate("i => parseFloat(getComputedStyle(i).maxWidth)")  # px
+        narrow = (phone_years[2030] - phone_years[2000]) * phone_shown / phone_width_pt
+        assert spread >= 1.5 * narrow, f"2000–2030 spans {spread:.0f} px on a laptop ({narrow:.0f} narrow)"
+        assert box["width"] > phone_box["width"]
+    page.context.close()
+    assert not errors, errors
 
 
 @pytest.mark.slow

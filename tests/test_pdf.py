@@ -25,7 +25,7 @@ from litreview.core.book import load_book
 from litreview.core.order import reading_order
 from litreview.core.outputs import FILE_STEM
 from litreview.core.seeds import load_all
-from litreview.review.timeline import load_events
+from litreview.review.timeline import KINDS, load_events
 from support import Build, build_pdf, copy_project, fold_typography, sphinx_build, squeeze
 
 pytestmark = pytest.mark.slow
@@ -272,6 +272,21 @@ def test_every_timeline_event_is_printed(pdf_book: PdfBook) -> None:
     for event in events:
         assert squeeze(event.label) in text, event.label
         assert squeeze(event.when) in text, event.when
+
+
+def test_the_timeline_figure_is_searchable_text_in_no_type_3_font(pdf_book: PdfBook) -> None:
+    """The figure's words are text, not pictures of glyphs: pdffonts lists no Type 3 font, and the
+    page that shows the figure's legend (its kinds of event, which only the figure prints) holds
+    every event's label from timeline.yaml as text."""
+    fonts = subprocess.run(["pdffonts", str(pdf_book.pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Type 3" not in fonts, fonts
+    events = load_events(pdf_book.project / "book" / "review" / "timeline.yaml")
+    legend = [label for label, _colour in KINDS.values()]
+    pages = pdftotext(pdf_book.pdf, "-raw").split("\f")
+    shown = [squeeze(p) for p in pages if all(squeeze(label) in squeeze(p) for label in legend)]
+    assert len(shown) == 1, f"the legend is on {len(shown)} pages"
+    missing = [e.label for e in events if squeeze(e.label) not in shown[0].replace("- ", "-")]
+    assert not missing, f"not found as text on the figure's page: {missing}"
 
 
 def index_headwords(pdf_book: PdfBook) -> list[str]:

@@ -121,6 +121,55 @@ def test_the_screen_figure_is_legible_on_a_phone() -> None:
     )
 
 
+def test_the_pdf_figure_is_text_a_reader_can_search(tmp_path: Path) -> None:
+    """No Type 3 font (glyphs drawn as pictures): the face is embedded as TrueType, and every
+    event's label can be found in the PDF's text."""
+    names = short_names(bib.parse(ROOT / "refs.bib"))
+    pdf = tmp_path / "figure.pdf"
+    pdf.write_bytes(figure.render_bytes(EVENTS, names, "pdf"))
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    types = {row[37:55].strip() for row in fonts.stdout.splitlines()[2:]}
+    assert types == {"CID TrueType"}, fonts.stdout
+    assert (
+        "Mismatch"
+        not in fonts.stderr
+        + subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stderr
+    )
+    text = " ".join(
+        subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True)
+        .stdout.replace("-\n", "-")
+        .split()
+    )
+    missing = [e.label for e in EVENTS if " ".join(e.label.split()) not in text]
+    assert not missing, f"labels not found in the PDF's text: {missing}"
+
+
+def svg_size_px(svg: str) -> tuple[float, float]:
+    """An SVG's drawn width and height in CSS px (matplotlib gives them in pt)."""
+    size = re.search(r'<svg[^>]*\bwidth="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    return float(size.group(1)) * 4 / 3, float(size.group(2)) * 4 / 3
+
+
+def test_each_e_reader_part_fits_a_600_by_900_screen_legibly() -> None:
+    """The e-reader's timeline comes in parts, each period's events in order, every event once;
+    each part, drawn at its size (or shrunk to fit the screen with a reader's margins), keeps its
+    smallest text at 10 px or more and its labels at 14 px or more."""
+    names = short_names(bib.parse(ROOT / "refs.bib"))
+    parts = figure.panels(EVENTS)
+    assert len(parts) > 1 and [e for part in parts for e in part] == EVENTS
+    screen_w, screen_h = (s - m for s, m in zip(figure.READER_SCREEN, figure.READER_MARGIN, strict=True))
+    for number, part in enumerate(parts, start=1):
+        svg = figure.render_drawing(EVENTS, names, f"part{number}").decode("utf-8")
+        width, height = svg_size_px(svg)
+        fit = min(1.0, screen_w / width, screen_h / height)
+        assert figure.SMALLEST_TEXT_PT * 4 / 3 * fit >= 10, (number, width, height)
+        assert figure.LABEL_PT * 4 / 3 * fit >= 14, (number, width, height)
+        text = " ".join(svg_text(svg).split())
+        assert all(e.label in text for e in part), number
+        first, last = figure.period(part)
+        assert f"(part {number} of {len(parts)})" in text and str(first) in text and str(last) in text
+
+
 def test_changing_the_data_changes_the_figure(tmp_path: Path) -> None:
     data = tmp_path / "timeline.yaml"
     shutil.copy(DATA, data)
@@ -133,9 +182,12 @@ def test_changing_the_data_changes_the_figure(tmp_path: Path) -> None:
         data.read_text(encoding="utf-8").replace("Annexation of Crimea", "Crimea, moved"), encoding="utf-8"
     )
     after = figure.render(timeline.load_events(data), {}, tmp_path / "fig")
-    assert len(after) == 2
     assert (tmp_path / "fig.svg").read_bytes() != svg and (tmp_path / "fig.pdf").read_bytes() != pdf
-    assert "Crimea, moved" in (tmp_path / "fig.svg").read_text(encoding="utf-8")
+    svgs = [p for p in after if p.suffix == ".svg"]
+    moved = {p.name for p in svgs if "Crimea, moved" in svg_text(p.read_text(encoding="utf-8"))}
+    # the phone's, the laptop's and the one e-reader part showing it; the PDF, set as text, too
+    assert {"fig.svg", "fig-wide.svg"} < moved and sum(n.startswith("fig-part") for n in moved) == 1
+    assert (tmp_path / "fig.pdf") in after
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ Each repair in ``static/theme.js`` and ``static/theme.css`` answers a fault a re
 
 - wide tables fit: ragged cells on a laptop, one card per row (each cell labelled with its column)
   on a phone; long addresses and code lines wrap, so no page is wider than the screen;
-- the timeline figure is shown no wider than its type stays legible;
+- the timeline figure: a phone shows the narrow drawing, no wider than its type stays legible;
+  a laptop the wide one, across the column and its margin;
 - keyboard: a visible focus ring on the sidebar toggle, Download and other header buttons; one
   Search button in the tab order (the theme's top bar repeats the sidebar's on a laptop);
 - screen readers: each Search button is named by the text it shows; the site title sits inside a

@@ -1,9 +1,12 @@
 """Sphinx extension: the review's timeline as a figure and a table, from ``book/review/timeline.yaml``.
 
-On ``builder-inited`` the figure is drawn (:mod:`litreview.review.timeline_figure`) into
-``<srcdir>/_generated/timeline.svg`` (HTML, EPUB) and ``.pdf`` (LaTeX), only when its inputs
-changed. ``{timeline-figure}`` shows it (alt text computed from the data); ``{timeline-table}``
-lists the same events, each citing the articles that mention it, with the words that date it.
+On ``builder-inited`` the figure's drawings (:mod:`litreview.review.timeline_figure`) are made
+into ``<srcdir>/_generated/``, only when their inputs changed: ``timeline.svg`` (a phone),
+``timeline-wide.svg`` (a laptop), ``timeline-partN.svg`` (one period each, for an e-reader's
+screen) and ``timeline.pdf`` (the printed page). ``{timeline-figure}`` shows them (alt text
+computed from the data), each edition keeping its own (:class:`TimelineDrawings`);
+``{timeline-table}`` lists the same events, each citing the articles that mention it, with the
+words that date it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from docutils.parsers.rst import directives
 from pybtex.database import BibliographyData
 from sphinx.application import Sphinx
 from sphinx.directives.patches import Figure
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -24,7 +28,16 @@ from litreview.core import bib
 from litreview.core.codeversion import files_token
 from litreview.core.errors import TimelineError
 from litreview.review.timeline import Event, load_events
-from litreview.review.timeline_figure import alt_text, render
+from litreview.review.timeline_figure import (
+    LAPTOP_FIGURE,
+    PHONE_FIGURE,
+    SUFFIXES,
+    alt_text,
+    panel_alt,
+    panel_suffix,
+    panels,
+    render,
+)
 from litreview.sphinxext import bookdata, derived
 from litreview.sphinxext.warnings import LitreviewWarnings, warn
 
@@ -119,10 +132,58 @@ class TimelineFigure(Figure):
             warn(logger, LitreviewWarnings.TIMELINE, "%s", exc.message, location=(env.docname, self.lineno))
             return []
         rel = stem.relative_to(Path(bookdata.app_of(env).srcdir)).as_posix()
-        self.arguments = [f"/{rel}.*"]
+        self.arguments = [f"/{rel}.*"]  # the phone's SVG; the printed page's PDF in LaTeX
         self.options.setdefault("alt", alt_text(events))
         self.options.setdefault("width", "100%")
-        return super().run()
+        # No link to the image file around either screen drawing: a stylesheet hides one of them,
+        # and the link around a hidden image would be an empty link (axe: link-name).
+        self.options["class"] = [*self.options.get("class", []), DRAWING_CLASS[PHONE_FIGURE], NO_LINK]
+        result = super().run()
+        figure = next((n for n in result if isinstance(n, nodes.figure)), None)
+        if figure is None:
+            return result
+        first = figure.next_node(nodes.image)
+        wide = nodes.image(uri=f"/{rel}{SUFFIXES[LAPTOP_FIGURE]}", alt=first["alt"], width="100%",
+                           classes=[DRAWING_CLASS[LAPTOP_FIGURE], NO_LINK])  # fmt: skip
+        parts = panels(events)
+        shown = [wide] + [
+            nodes.image(
+                uri=f"/{rel}{panel_suffix(n)}", alt=panel_alt(n, len(parts), part), classes=[PART_CLASS]
+            )
+            for n, part in enumerate(parts, start=1)
+        ]
+        for image in reversed(shown):
+            first.parent.insert(first.parent.index(first) + 1, image)
+        return result
+
+
+#: The class of each drawing's image: a stylesheet (theme.css) shows the phone's or the laptop's,
+#: and :class:`TimelineDrawings` keeps the ones an edition shows.
+DRAWING_CLASS = {PHONE_FIGURE: "lit-timeline-phone", LAPTOP_FIGURE: "lit-timeline-wide"}
+PART_CLASS = "lit-timeline-part"
+NO_LINK = "no-scaled-link"  # Sphinx's HTML writer: no link to the image file around a sized image
+
+
+class TimelineDrawings(SphinxPostTransform):
+    """Each edition keeps its drawings of the timeline: the EPUB its panels, one a screen; the
+    HTML the phone's and the laptop's (the stylesheet shows one by the screen's width); LaTeX and
+    the rest the one image the directive named (the printed page's PDF)."""
+
+    default_priority = 5  # before the images are converted or copied
+
+    def run(self, **kwargs: Any) -> None:
+        builder = bookdata.app_of(self.env).builder
+        if builder.name.startswith("epub"):
+            keep = {PART_CLASS}
+        elif builder.format == "html":
+            keep = set(DRAWING_CLASS.values())
+        else:
+            keep = {DRAWING_CLASS[PHONE_FIGURE]}
+        drawn = {PART_CLASS, *DRAWING_CLASS.values()}
+        for image in list(self.document.findall(nodes.image)):
+            classes = drawn.intersection(image["classes"])
+            if classes and not classes & keep:
+                image.parent.remove(image)
 
 
 #: The timeline's events (from its data file) and the works' short names (from refs.bib).
@@ -145,4 +206,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _render_on_init, priority=600)  # after refs.bib is parsed (500)
     app.add_directive("timeline-table", TimelineTable)
     app.add_directive("timeline-figure", TimelineFigure)
+    app.add_post_transform(TimelineDrawings)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
