@@ -278,7 +278,9 @@ class Renderer:
         ordered = node.type == "ordered_list"
         start = int(node.attrs.get("start", 1) or 1)
         tight = any(
-            child.type == "paragraph" and child.nester_tokens.opening.hidden
+            child.type == "paragraph"
+            and child.nester_tokens is not None
+            and child.nester_tokens.opening.hidden
             for item in node.children
             for child in item.children
         )

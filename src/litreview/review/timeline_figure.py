@@ -323,7 +323,11 @@ def render_drawing(events: list[Event], names: dict[str, str], drawing: str) -> 
     from litreview.core.truetype import truetype
 
     fmt = "pdf" if drawing == PRINT_FIGURE else "svg"
-    rc: dict[str, Any] = {"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "path.simplify": True}
+    rc: Any = {
+        "svg.hashsalt": SVG_SALT,
+        "svg.fonttype": "path",
+        "path.simplify": True,
+    }  # keys: matplotlib's Literal
     if fmt == "pdf":
         faces = [truetype(face) for face in (TEXT_FONT, TEXT_FONT_BOLD)]
         for face in faces:

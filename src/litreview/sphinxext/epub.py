@@ -46,7 +46,7 @@ def wrap_epub_finish(app: Sphinx) -> None:
     """Run :func:`_prepare_epub` just before Sphinx's EPUB builder writes the package."""
     if not app.builder.name.startswith("epub"):
         return
-    builder = app.builder
+    builder: Any = app.builder  # the EPUB builder (Sphinx's Builder declares no handle_finish)
     original = builder.handle_finish
 
     def handle_finish() -> None:

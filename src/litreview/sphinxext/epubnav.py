@@ -176,10 +176,11 @@ def amend_ncx(
     first page."""
     tree = etree.parse(str(ncx))
     navmap = tree.getroot().find(_n("navMap"))
+    numbers = numbers or {}
     for point in navmap.iter(_n("navPoint")):
         text = point.find(f"{_n('navLabel')}/{_n('text')}")
         src = point.find(_n("content")).get("src")
-        if src in (numbers or {}) and text.text and not text.text.startswith(numbers[src]):
+        if src in numbers and text.text and not text.text.startswith(numbers[src]):
             text.text = f"{numbers[src]} {text.text}"
     points = navmap.findall(_n("navPoint"))
     if points:
@@ -196,7 +197,7 @@ def amend_ncx(
         last = point
     if index:
         (last if last is not None else navmap).append(_point(*index))
-    depth, orders = 0, {}  # a target's playOrder is the same wherever it is listed
+    depth, orders = 0, dict[str, int]()  # a target's playOrder is the same wherever it is listed
     for number, point in enumerate(navmap.iter(_n("navPoint")), start=1):
         point.set("id", f"navPoint{number}")
         point.set("playOrder", str(orders.setdefault(point.find(_n("content")).get("src"), len(orders) + 1)))

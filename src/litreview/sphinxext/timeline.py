@@ -143,6 +143,8 @@ class TimelineFigure(Figure):
         if figure is None:
             return result
         first = figure.next_node(nodes.image)
+        if first is None:
+            return result
         wide = nodes.image(uri=f"/{rel}{SUFFIXES[LAPTOP_FIGURE]}", alt=first["alt"], width="100%",
                            classes=[DRAWING_CLASS[LAPTOP_FIGURE], NO_LINK])  # fmt: skip
         parts = panels(events)
