@@ -9,7 +9,6 @@ kind, made by whichever worker asks first (a file lock in the session's temporar
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections import Counter
 from dataclasses import asdict
@@ -49,9 +48,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The session's temporary folder that every xdist worker sees (each has its own below it)."""
+    """The session's temporary folder that every xdist worker sees (each has its own below it).
+
+    Judged by the folder, not by ``PYTEST_XDIST_WORKER``: a pytest started by a test (the suite run
+    inside a copy of the project) inherits that variable without being a worker, and would share a
+    folder left by another session."""
     base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return base.parent if base.name.startswith("popen-gw") else base
 
 
 def _once(lock_dir: Path, name: str, make: Any) -> Any:
