@@ -4,6 +4,7 @@
 - :mod:`.structure`: preface, parts and chapters from the site's toctrees; the bibliography's place;
 - :mod:`.tables`: tables as longtables with ragged columns sized by their content;
 - :mod:`.text`: breakable addresses, index headwords, notes sections left empty;
+- :mod:`.xmp`: the PDF's XMP metadata (hyperxmp), from the book's facts;
 - :mod:`.tex`: escaping helpers.
 
 Russian hyphenation (``\\litrussian``) is :mod:`litreview.sphinxext.cyrillic`'s.
@@ -24,11 +25,13 @@ from litreview.sphinxext.pdf.structure import (
 )
 from litreview.sphinxext.pdf.tables import LatexTables
 from litreview.sphinxext.pdf.text import BreakableUrls, DropEmptySections, IndexHyphens
+from litreview.sphinxext.pdf.xmp import add_xmp
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("litreview.sphinxext.bookdata")
     app.connect("config-inited", add_style_file)
+    app.connect("config-inited", add_xmp)
     app.add_node(bibliography_here)
     app.add_post_transform(BookStructure)
     app.add_post_transform(LatexTables)
