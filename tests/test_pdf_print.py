@@ -3,16 +3,20 @@ paper, tables set without broken names (issue 26). Built once per session (``pdf
 
 from __future__ import annotations
 
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
 
+from editions_support import TOCTREE, pdftotext, read_page, toctree_entries
 from litreview.core import rights
 from litreview.core.book import load_book
 from litreview.core.outputs import FILE_STEM
-from support import Build
+from support import Build, squeeze
 
 pytestmark = pytest.mark.slow
 
@@ -54,3 +58,81 @@ def test_the_pdf_carries_xmp_metadata_from_citation_cff(project_copy: Path, pdf:
     assert xmp_values(root, "{dc}subject") == list(book.keywords)
     assert xmp_values(root, "{dc}description") == [" ".join(book.abstract.split())]
     assert xmp_values(root, "{xmpMM}VersionID") == [book.version]
+
+
+# -- cross-references a reader can follow on paper ----------------------------------------------
+
+LABEL = re.compile(r"^\(([\w-]+)\)=[ \t]*\n+(#{1,2})\s+(.+?)\s*$", re.MULTILINE)
+BARE_REF = re.compile(r"\{ref\}`([\w-]+)`")
+
+
+def numbered_chapters(book: Path) -> list[str]:
+    """The chapters the book numbers, in order: the pages of the front page's ``:numbered:``
+    toctrees, a hub page (a part) replaced by its own pages."""
+    found: list[str] = []
+    index = (book / "index.md").read_text("utf-8")
+    for block in TOCTREE.findall(index):
+        if ":numbered:" not in block:
+            continue
+        for docname in toctree_entries("index", f"```{{toctree}}\n{block}```\n"):
+            children = read_page(book, docname).children
+            found += children or [docname]
+    return found
+
+
+def numbered_targets(book: Path) -> dict[str, tuple[str, str, str]]:
+    """Each label on a chapter's or a numbered section's heading: (title, "chapter"/"§", number)."""
+    targets = {}
+    for number, docname in enumerate(numbered_chapters(book), start=1):
+        source = (book / f"{docname}.md").read_text("utf-8")
+        if docname.startswith("articles/"):
+            continue  # an article keeps its own headings, unnumbered
+        h2 = [m.start() for m in re.finditer(r"^## ", source, re.MULTILINE)]
+        for label, level, title in LABEL.findall(source):
+            if level == "#":
+                targets[label] = (title, "chapter", str(number))
+            else:
+                at = source.index(f"({label})=")
+                targets[label] = (title, "§", f"{number}.{sum(1 for p in h2 if p < at) + 1}")
+    return targets
+
+
+def test_a_cross_reference_gives_the_chapter_or_section_and_its_page(project_copy: Path, pdf: Path) -> None:
+    """ "How this review was made" reads "How this review was made (chapter 2, p. 5)" in the PDF, 2
+    being the chapter's number and 5 the printed number of the page where it starts."""
+    book = project_copy / "book"
+    targets = numbered_targets(book)
+    reader = PdfReader(pdf)
+    labels = reader.page_labels
+    starts = {}
+    for item in _outline(reader, reader.outline):
+        starts.setdefault(squeeze(item.title), labels[reader.get_destination_page_number(item)])
+    whole = squeeze(pdftotext(pdf))
+    checked = set()
+    for page in sorted((book / "review").glob("*.md")):
+        for label in BARE_REF.findall(page.read_text("utf-8")):
+            if label not in targets:
+                continue
+            title, kind, number = targets[label]
+            where = re.escape(squeeze(f"{kind} {number}"))
+            pattern = re.escape(squeeze(title)) + rf"[(\[]{where},p\.(\w+)[)\]]"
+            found = re.findall(pattern, whole)
+            assert found, f"{page.name}: {{ref}}`{label}` is not followed by “({kind} {number}, p. …)”"
+            assert set(found) == {starts[squeeze(title)]}, (label, found, starts[squeeze(title)])
+            checked.add(label)
+    assert {"review-method", "review-gaps"} <= checked and any(targets[c][1] == "§" for c in checked)
+
+
+def test_the_html_shows_no_printed_locator(html_build: Build) -> None:
+    """On screen the link is enough: the HTML keeps the bare title."""
+    page = BeautifulSoup((html_build.outdir / "review" / "corpus.html").read_text("utf-8"), "html.parser")
+    text = " ".join(page.get_text(" ").split())
+    assert "How this review was made" in text
+    assert not re.search(r"(chapter|§) \d+(\.\d+)?, p\. \d+", text)
+
+
+def _outline(reader: PdfReader, items: list) -> list:
+    found = []
+    for item in items:
+        found += _outline(reader, item) if isinstance(item, list) else [item]
+    return found

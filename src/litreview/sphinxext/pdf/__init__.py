@@ -4,6 +4,7 @@
 - :mod:`.structure`: preface, parts and chapters from the site's toctrees; the bibliography's place;
 - :mod:`.tables`: tables as longtables with ragged columns sized by their content;
 - :mod:`.text`: breakable addresses, index headwords, notes sections left empty;
+- :mod:`.xrefs`: cross-references followed by the chapter or section number and page;
 - :mod:`.xmp`: the PDF's XMP metadata (hyperxmp), from the book's facts;
 - :mod:`.tex`: escaping helpers.
 
@@ -26,6 +27,7 @@ from litreview.sphinxext.pdf.structure import (
 from litreview.sphinxext.pdf.tables import LatexTables
 from litreview.sphinxext.pdf.text import BreakableUrls, DropEmptySections, IndexHyphens
 from litreview.sphinxext.pdf.xmp import add_xmp
+from litreview.sphinxext.pdf.xrefs import PrintedCrossReferences
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -40,4 +42,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(BreakableUrls)
     app.add_post_transform(DropEmptySections)
     app.add_post_transform(IndexHyphens)
+    app.add_post_transform(PrintedCrossReferences)
     return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}
