@@ -16,7 +16,7 @@ from editions_support import TOCTREE, pdftotext, read_page, toctree_entries
 from litreview.core import rights
 from litreview.core.book import load_book
 from litreview.core.outputs import FILE_STEM
-from support import Build, squeeze
+from support import Build, fold_typography, squeeze
 
 pytestmark = pytest.mark.slow
 
@@ -136,3 +136,54 @@ def _outline(reader: PdfReader, items: list) -> list:
     for item in items:
         found += _outline(reader, item) if isinstance(item, list) else [item]
     return found
+
+
+# -- the index: where a term or an author is discussed -------------------------------------------
+
+PAGES = r"(?:[0-9ivxlc]+(?:–[0-9]+)?)"
+
+
+def index_pages(text: str, headword: str) -> set[str]:
+    """The pages the printed index gives for a headword ("17–27" counts as 17 and 27)."""
+    match = re.search(rf"(?:^|\s){re.escape(headword)}, ({PAGES}(?:, {PAGES})*)", text)
+    assert match, f"{headword!r} is not in the index"
+    return {page for ref in match.group(1).split(", ") for page in ref.split("–")}
+
+
+def test_the_index_gives_where_each_author_and_term_is_discussed(project_copy: Path, pdf: Path) -> None:
+    """Each article's makers are indexed where the book cites the article and where its chapter
+    opens, not once at the corpus chapter; a term the review links is indexed there as well as at
+    its definition in the glossary."""
+    from litreview.core import bib
+    from litreview.core.seeds import load_all
+
+    reader = PdfReader(pdf)
+    labels = reader.page_labels
+    outline = {
+        fold_typography(i.title): reader.get_destination_page_number(i)
+        for i in _outline(reader, reader.outline)
+    }
+    pages = pdftotext(pdf).split("\f")
+    text = re.sub(r"–\s+", "–", " ".join(" ".join(pages[outline["Index"] :]).split()))
+    data = bib.parse(project_copy / "refs.bib")
+    for meta in load_all(project_copy / "seeds"):
+        opens = labels[outline[fold_typography(bib.field_text(data.entries[meta.key], "title"))]]
+        for name in bib.makers(data.entries[meta.key]):
+            found = index_pages(text, name.inverted)
+            assert opens in found and len(found) >= 5, (name.inverted, opens, found)
+    glossary = range(outline["Glossary"], outline[fold_typography("How to cite")])
+    defined = {labels[i] for i in glossary}
+    review = " ".join(p.read_text("utf-8") for p in sorted((project_copy / "book" / "review").glob("*.md")))
+    linked = {m.split(" <")[-1].rstrip(">") for m in re.findall(r"\{term\}`([^`]+)`", review)}
+    headwords = re.findall(
+        r"^(\S[^\n]*)\n  \S", (project_copy / "book" / "glossary.md").read_text("utf-8"), re.M
+    )
+    checked = 0
+    for term in linked:
+        headword = next((h for h in headwords if h.casefold() == term.casefold()), None)
+        if headword is None:
+            continue
+        found = index_pages(text, headword.replace("-", "‐"))
+        assert found & defined and found - defined, (headword, found)
+        checked += 1
+    assert checked >= 5

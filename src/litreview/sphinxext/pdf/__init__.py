@@ -4,6 +4,7 @@
 - :mod:`.structure`: preface, parts and chapters from the site's toctrees; the bibliography's place;
 - :mod:`.tables`: tables as longtables with ragged columns sized by their content;
 - :mod:`.text`: breakable addresses, index headwords, notes sections left empty;
+- :mod:`.indexing`: the index points to where a term or an author is discussed;
 - :mod:`.xrefs`: cross-references followed by the chapter or section number and page;
 - :mod:`.xmp`: the PDF's XMP metadata (hyperxmp), from the book's facts;
 - :mod:`.tex`: escaping helpers.
@@ -17,6 +18,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from litreview.sphinxext.pdf.indexing import IndexDiscussions, add_xindy_style
 from litreview.sphinxext.pdf.preamble import add_style_file
 from litreview.sphinxext.pdf.structure import (
     BookStructure,
@@ -34,6 +36,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("litreview.sphinxext.bookdata")
     app.connect("config-inited", add_style_file)
     app.connect("config-inited", add_xmp)
+    app.connect("config-inited", add_xindy_style)
     app.add_node(bibliography_here)
     app.add_post_transform(BookStructure)
     app.add_post_transform(LatexTables)
@@ -43,4 +46,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(DropEmptySections)
     app.add_post_transform(IndexHyphens)
     app.add_post_transform(PrintedCrossReferences)
+    app.add_post_transform(IndexDiscussions)
     return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}
