@@ -3,6 +3,7 @@ paper, tables set without broken names (issue 26). Built once per session (``pdf
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -187,3 +188,37 @@ def test_the_index_gives_where_each_author_and_term_is_discussed(project_copy: P
         assert found & defined and found - defined, (headword, found)
         checked += 1
     assert checked >= 5
+
+
+# -- tables: no word broken at a line's end -------------------------------------------------------
+
+LIST_TABLE = re.compile(r"^:::\{list-table\}[^\n]*\n(.*?)^:::$", re.MULTILINE | re.DOTALL)
+
+
+def test_the_appraisal_table_breaks_no_word(project_copy: Path, pdf: Path) -> None:
+    """Table 3.2 (six columns) sets every word whole: no author's name ("Dot-senko", "Khu-maryan")
+    and no other word of its cells ("fi-nancial") is hyphenated at a line's end."""
+    from litreview.core import bib
+    from litreview.core.seeds import load_all
+
+    source = (project_copy / "book" / "review" / "corpus.md").read_text("utf-8")
+    table = next(t for t in LIST_TABLE.findall(source) if ":name: appraisal-table" in t)
+    words = {w.casefold() for w in re.findall(r"\w+", table)}
+    hyphenated = {w.casefold() for w in re.findall(r"\w+-\w+", table)}
+    data = bib.parse(project_copy / "refs.bib")
+    surnames = {n.surname for m in load_all(project_copy / "seeds") for n in bib.makers(data.entries[m.key])}
+    # -raw: each cell's lines in order, and a word hyphenated at a line's end kept as printed
+    pages = [p for p in pdftotext(pdf, "-raw").split("\f") if "Table 3.2" in p]
+    assert pages, "no page holds Table 3.2"
+    broken = []
+    for page in pages:
+        lines = page.splitlines()
+        for line, following in itertools.pairwise(lines):
+            end, start = re.search(r"(\w+)[-‐]$", line), re.match(r"\s*(\w+)", following)
+            if end and start:
+                joined = (end.group(1) + start.group(1)).casefold()
+                if joined in words and f"{end.group(1)}-{start.group(1)}".casefold() not in hyphenated:
+                    broken.append(f"{end.group(1)}-/{start.group(1)}")
+    assert not broken, broken
+    text = " ".join(pages)
+    assert all(surname in text for surname in surnames if surname in table), surnames

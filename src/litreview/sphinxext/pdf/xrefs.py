@@ -66,7 +66,7 @@ def _ancestors(node: nodes.Node) -> list[nodes.Node]:
 class PrintedCrossReferences(SphinxPostTransform):
     """Follow each reference to a chapter or section with its number and page (LaTeX only)."""
 
-    default_priority = 30  # after the references are resolved (10) and the locators linked (20)
+    default_priority = 450  # after the references are resolved (10) and the tables sized (400)
     formats = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
