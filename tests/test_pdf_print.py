@@ -222,3 +222,55 @@ def test_the_appraisal_table_breaks_no_word(project_copy: Path, pdf: Path) -> No
     assert not broken, broken
     text = " ".join(pages)
     assert all(surname in text for surname in surnames if surname in table), surnames
+
+
+# -- each article's sources: what a reader needs, once per use ----------------------------------
+
+
+def test_in_print_a_chapter_sends_its_works_cited_to_the_references(
+    project_copy: Path, pdf: Path, html_build: Build
+) -> None:
+    """On paper a chapter keeps the article's own list and says where the verified entries are (the
+    References, with its page), instead of printing them a second time; on screen the list stays,
+    saying why it repeats the article's own."""
+    from litreview.chapters.render import OWN_LIST
+    from litreview.core.seeds import load_all
+
+    reader = PdfReader(pdf)
+    labels = reader.page_labels
+    items = [
+        (fold_typography(i.title), reader.get_destination_page_number(i))
+        for i in _outline(reader, reader.outline)
+    ]
+    starts = dict(reversed(items))  # a title's first bookmark
+    back = dict(items)["References"]  # the back matter's, after any article's own "References"
+    pages = pdftotext(pdf).split("\f")
+    references = labels[back]
+    soups = {
+        m: BeautifulSoup(
+            (html_build.outdir / "articles" / f"{m.slug}.html").read_text("utf-8"), "html.parser"
+        )
+        for m in load_all(project_copy / "seeds")
+    }
+    titles = {
+        m: fold_typography(s.select_one("h1").get_text(" ", strip=True).rstrip("#").strip())
+        for m, s in soups.items()
+    }
+    opens = sorted([starts[t] for t in titles.values()] + [back])
+    checked = 0
+    for meta, soup in soups.items():
+        if not meta.references:
+            continue
+        title = titles[meta]
+        heading = next(h for h in soup.find_all("h2") if h.get_text().startswith("Works cited"))
+        section = heading.find_parent("section")
+        entries = [squeeze(li.get_text(" ")) for li in section.select("li")]
+        assert entries and squeeze(OWN_LIST) in squeeze(section.get_text(" ")), meta.slug
+        start = starts[title]
+        end = min(p for p in opens if p > start)
+        chapter = squeeze(" ".join(pages[start:end]))
+        assert squeeze(f"{OWN_LIST} The verified entry") in chapter, meta.slug
+        assert squeeze(f"References (p. {references})") in chapter, meta.slug
+        assert not [e for e in entries if e[:60] in chapter], f"{meta.slug}: the works are printed again"
+        checked += 1
+    assert checked >= 3

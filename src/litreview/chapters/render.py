@@ -53,6 +53,30 @@ def bibliography_directive(keys: list[str]) -> str:
     return f"```{{bibliography}}\n:list: bullet\n:filter: key in {{{wanted}}}\n:style: litreview_printed\n```"
 
 
+#: What every chapter's "Works cited" says first: why its sources are listed again.
+OWN_LIST = "The article’s own list of sources, above, is reproduced as it was printed."
+REFERENCES = "{doc}`References </references>`"
+
+
+def works_cited(keys: list[str]) -> str:
+    """The chapter's "Works cited": on screen, the works again as verified entries (in the article's
+    order, to read or download), since the References are a page away; in print, where a reader
+    turns to the References, a sentence that sends them there (the PDF adds its page)."""
+    screen = (
+        f"{OWN_LIST} Here are the same works as verified entries, in the article’s order and the book’s "
+        f"style, to read or download; each is also in the book’s {REFERENCES}, which names every "
+        "chapter that cites it."
+    )
+    paper = (
+        f"{OWN_LIST} The verified entry for each work it cites is in the {REFERENCES}, which names "
+        "every chapter that cites the work."
+    )
+    return (
+        f":::{{only}} latex\n{paper}\n:::\n\n"
+        f"::::{{only}} not latex\n{screen}\n\n{bibliography_directive(keys)}\n::::"
+    )
+
+
 class Renderer:
     """Renders the parts of one prepared seed as MyST blocks.
 
@@ -575,9 +599,7 @@ def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
         sections.extend(b.myst for b in blocks)
     sections.append("## Works cited in this article")
     if meta.references:
-        sections.append(
-            bibliography_directive(list(dict.fromkeys(k for r in meta.references for k in r.keys)))
-        )
+        sections.append(works_cited(list(dict.fromkeys(k for r in meta.references for k in r.keys))))
     else:
         sections.append("The article cites no works formally.")
     sections.append("## How to cite the original article")

@@ -4,7 +4,8 @@ On screen a reference to another chapter or section is a link that shows the tar
 paper the title alone leads nowhere. In the PDF each such reference is followed by where its
 target is: "How this review was made (chapter 2, p. 7)", "Appraisal of each source (§ 3.2,
 p. 11)", or "(p. 75)" for an unnumbered target such as the References. Inside parentheses the
-locator goes in brackets: "(How this review was made [chapter 2, p. 7])". The numbers are the
+locator goes in brackets: "(How this review was made [chapter 2, p. 7])"; a link that reads
+"chapter" is followed by its number and page alone ("chapter 9, p. 41"). The numbers are the
 ones the book gives its chapters and sections (:mod:`litreview.sphinxext.numbering`, which
 numbers all three editions alike); the page is LaTeX's own ``\\pageref`` of Sphinx's label.
 The HTML and EPUB are unchanged. Glossary terms, figure and table numbers ("Table 3.2") and
@@ -21,7 +22,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.texescape import tex_replace_map
 
 #: The roles whose references show a chapter's or section's title (Sphinx's inline classes).
-TITLE_ROLES = ("std-ref", "std-doc")
+TITLE_ROLES = ("std-ref", "std-doc", "doc")
 
 
 def latex_label(label: str) -> str:
@@ -82,7 +83,10 @@ class PrintedCrossReferences(SphinxPostTransform):
             kind, number = where
             label = f"{docname}:{anchor}" if anchor else f"{docname}::doc"
             text = locator(kind, number, label)
-            latex = rf" [{text}]" if _inside_parentheses(ref) else rf" ({text})"
+            if number and ref.astext().strip().casefold() == kind:  # "chapter" already: "chapter 9, p. 41"
+                latex = "~" + text.removeprefix(f"{kind}~")
+            else:
+                latex = rf" [{text}]" if _inside_parentheses(ref) else rf" ({text})"
             ref.parent.insert(ref.parent.index(ref) + 1, nodes.raw("", latex, format="latex"))
 
     @staticmethod
