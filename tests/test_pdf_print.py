@@ -164,7 +164,7 @@ def test_the_index_gives_where_each_author_and_term_is_discussed(project_copy: P
         fold_typography(i.title): reader.get_destination_page_number(i)
         for i in _outline(reader, reader.outline)
     }
-    pages = pdftotext(pdf).split("\f")
+    pages = pdftotext(pdf, "-raw").split("\f")  # -raw: an entry's wrapped lines stay together
     text = re.sub(r"–\s+", "–", " ".join(" ".join(pages[outline["Index"] :]).split()))
     data = bib.parse(project_copy / "refs.bib")
     for meta in load_all(project_copy / "seeds"):

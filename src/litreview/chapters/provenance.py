@@ -61,14 +61,10 @@ def _entry(chapter: Chapter, byline: str) -> str:
         f"- File received: `{record.file}` ({record.form}, {record.line_count} lines{spaces})",
         f"- SHA-256: `{record.sha256}`",
     ]
-    if record.removed:
-        lines.append("- Removed:")
-        lines += [
-            f"  - {escape(cat)}: {', '.join(lines_span(a, b) for a, b in blocks)}"
-            for cat, blocks in record.removed
-        ]
-    else:
-        lines.append("- Removed: nothing")
+    removed = "; ".join(
+        f"{escape(cat)}: {', '.join(lines_span(a, b) for a, b in blocks)}" for cat, blocks in record.removed
+    )
+    lines.append(f"- Removed: {removed or 'nothing'}.")
     if record.repairs:
         lines.append("- Repaired:")
         lines += [
