@@ -51,6 +51,12 @@ def provenance(prep: Prepared, repairs: Sequence[Repaired]) -> Provenance:
     )
 
 
+def grouped(digest: str, size: int = 8) -> str:
+    """A digest in groups of ``size`` characters, as fingerprints are printed: readable, and a line
+    may break between groups (on a phone, an e-reader, a printed page)."""
+    return " ".join(digest[i : i + size] for i in range(0, len(digest), size))
+
+
 def _entry(chapter: Chapter, byline: str) -> str:
     record = chapter.provenance
     assert record is not None
@@ -59,7 +65,7 @@ def _entry(chapter: Chapter, byline: str) -> str:
         f"**{byline}: [{escape(chapter.title)}](articles/{chapter.filename})**",
         "",
         f"- File received: `{record.file}` ({record.form}, {record.line_count} lines{spaces})",
-        f"- SHA-256: `{record.sha256}`",
+        f"- SHA-256: `{grouped(record.sha256)}`",
     ]
     removed = "; ".join(
         f"{escape(cat)}: {', '.join(lines_span(a, b) for a, b in blocks)}" for cat, blocks in record.removed

@@ -60,17 +60,13 @@ REFERENCES = "{doc}`References </references>`"
 
 def works_cited(keys: list[str]) -> str:
     """The chapter's "Works cited": on screen, the works again as verified entries (in the article's
-    order, to read or download), since the References are a page away; in print, where a reader
-    turns to the References, a sentence that sends them there (the PDF adds its page)."""
+    order, beside the article's own list), since the References are a page away; in print, where a
+    reader turns to the References, a sentence that sends them there (the PDF adds its page)."""
     screen = (
-        f"{OWN_LIST} Here are the same works as verified entries, in the article’s order and the book’s "
-        f"style, to read or download; each is also in the book’s {REFERENCES}, which names every "
-        "chapter that cites it."
+        f"{OWN_LIST} Here the same works follow as verified entries, in the article’s order and the "
+        f"book’s style, so that they can be checked beside it; each is also in the book’s {REFERENCES}."
     )
-    paper = (
-        f"{OWN_LIST} The verified entry for each work it cites is in the {REFERENCES}, which names "
-        "every chapter that cites the work."
-    )
+    paper = f"{OWN_LIST} The verified entry for each work it cites is in the {REFERENCES}."
     return (
         f":::{{only}} latex\n{paper}\n:::\n\n"
         f"::::{{only}} not latex\n{screen}\n\n{bibliography_directive(keys)}\n::::"
