@@ -69,7 +69,7 @@ def works_cited(keys: list[str]) -> str:
     paper = f"{OWN_LIST} The verified entry for each work it cites is in the {REFERENCES}."
     return (
         f":::{{only}} latex\n{paper}\n:::\n\n"
-        f"::::{{only}} not latex\n{screen}\n\n{bibliography_directive(keys)}\n::::"
+        f"::::{{only}} not latex\n{screen}\n\n{bibliography_directive(keys)}\n\n::::"
     )
 
 
