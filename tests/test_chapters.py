@@ -11,8 +11,9 @@ import re
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from litreview.chapters.prepare import DUPLICATE, prepare
-from litreview.chapters.render import article_paragraphs
+from litreview.chapters.prepare import DUPLICATE, lines_span, prepare
+from litreview.chapters.provenance import PROVENANCE_DOC
+from litreview.chapters.render import article_paragraphs, edition_repairs
 from litreview.core import bib
 from litreview.core.order import reading_order
 from litreview.core.seeds import SeedMeta, load_all, load_seed_meta
@@ -182,10 +183,19 @@ def test_004_footnotes_one_to_six_linked_both_ways(html_build: Build) -> None:
 def test_head_edition_box_and_works_cited(html_build: Build, meta: SeedMeta) -> None:
     main = chapter(html_build, meta)
     prep = prepare(meta)
-    box = squash(main.select_one(".about-edition").get_text())
-    assert squash(meta.seed_path.name) in box and prep.sha256[:12] in box
+    words = main.select_one(".about-edition").get_text(" ")
+    box = squash(words)
+    # The box says in words what was done; the file, its digest and its lines are the appendix's.
+    assert meta.seed_path.name not in words and prep.sha256[:12] not in box
+    assert not re.search(r"\blines? \d+", words), words
+    assert main.select_one(f".about-edition a[href*='{PROVENANCE_DOC}.html']") is not None
     for category in prep.removed:
         assert squash(category) in box
+    record = provenance_entry(html_build, meta)
+    assert meta.seed_path.name in record and prep.sha256 in record.replace(" ", "")
+    for category, blocks in prep.removed.items():
+        assert all(lines_span(a, b) in record for a, b in blocks), (category, record)
+    assert all(r.where in record for r in edition_repairs(prep))
     cited = {k for r in meta.references for k in r.keys}
     links = {a["href"].rsplit("#cite-", 1)[1] for a in main.select("a.seedcite")}
     assert links == cited
@@ -194,6 +204,16 @@ def test_head_edition_box_and_works_cited(html_build: Build, meta: SeedMeta) -> 
     )
     listed = {li["id"].removeprefix("cite-") for li in works.find_parent("section").select("li[id]")}
     assert listed == cited
+
+
+def provenance_entry(build: Build, meta: SeedMeta) -> str:
+    """The provenance appendix's record of one article: its heading line (a link to the chapter)
+    and the list after it, as text."""
+    html = (build.outdir / f"{PROVENANCE_DOC}.html").read_text(encoding="utf-8")
+    link = content(html).select_one(f".provenance a[href$='articles/{meta.slug}.html']")
+    assert link is not None, meta.slug
+    paragraph = link.find_parent("p")
+    return " ".join((paragraph.get_text(" ") + " " + paragraph.find_next_sibling("ul").get_text(" ")).split())
 
 
 @pytest.mark.slow

@@ -37,7 +37,7 @@ CONCLUSION = BOOK / "review" / "conclusion.md"
 RQ_LABEL = re.compile(r"^\((rq\d+)\)=[ \t]*$", re.MULTILINE)
 # How the review marks a conclusion of its own, as opposed to a claim of an article.
 INFERENCE = re.compile(r"\b(we infer|on our reading|our inference)\b", re.IGNORECASE)
-# What a reader must not meet outside the "About this edition" boxes: the names of the project's
+# What a reader must not meet outside the provenance appendix: the names of the project's
 # internal files (the bibliographic notes, seed metadata and texts, data files) and hashes.
 INTERNAL_FILE = re.compile(
     r"SOURCES\.md|[\w./-]+\.(?:toml|txt|ya?ml)\b"
@@ -165,7 +165,7 @@ def _outside_generated(text: str) -> str:
 @pytest.mark.parametrize("page", READER_SOURCES, ids=lambda p: p.name)
 def test_pages_we_write_keep_build_details_off_the_page(page: Path) -> None:
     """No internal file name, hash or account of the build in the review, glossary, home page or
-    editor's summaries (the generated regions of the chapters hold the "About this edition" boxes)."""
+    editor's summaries (the generated regions: the "About this edition" boxes, checked built)."""
     text = _outside_generated(page.read_text(encoding="utf-8"))
     found = [m.group(0) for m in INTERNAL_FILE.finditer(text)] + [
         m.group(0) for m in BUILD_DETAIL.finditer(text)
@@ -175,7 +175,9 @@ def test_pages_we_write_keep_build_details_off_the_page(page: Path) -> None:
 
 def _reader_text(html: Path) -> str:
     soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
-    for node in soup.select(".about-edition, script, style, noscript"):
+    # The provenance appendix names the files we received and their digests, for whoever checks a
+    # chapter against its file; every other page, the chapters' edition boxes included, must not.
+    for node in soup.select(".provenance, script, style, noscript"):
         node.decompose()
     return " ".join(soup.body.get_text(" ").split()) if soup.body else ""
 

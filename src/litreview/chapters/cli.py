@@ -12,7 +12,8 @@ import sys
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from litreview.chapters.regions import COMMAND, chapter_text, index_text
+from litreview.chapters.provenance import PROVENANCE_DOC
+from litreview.chapters.regions import COMMAND, chapter_text, index_text, provenance_text
 from litreview.chapters.render import build_chapter
 from litreview.core import bib
 from litreview.core.errors import ConvertError, LitReviewError
@@ -43,6 +44,8 @@ def generate(root: Path, stems: Sequence[str] = ()) -> dict[Path, str]:
     by_key = {c.meta.key: c for c in chapters}
     entries = [(by_key[p.meta.key], by_key[p.meta.key].byline(p)) for p in reading_order(metas, data)]
     files[index] = index_text(entries, index, _read(index))
+    appendix = root / "book" / f"{PROVENANCE_DOC}.md"
+    files[appendix] = provenance_text(entries, appendix, _read(appendix))
     return files
 
 

@@ -2,7 +2,8 @@
 
 Every non-blank seed line is kept in a part of the article or removed by a metadata rule with a
 category; anything else is an error naming the seed's line. Line-level repairs (joins, moves,
-heading levels, missing figures) are applied here and described for the "About this edition" box.
+heading levels, missing figures) are applied here and described twice: in words for the chapter's
+"About this edition" box, and with the seed lines they touched for the provenance appendix.
 """
 
 from __future__ import annotations
@@ -26,6 +27,19 @@ class Line:
     joined: tuple[int, ...] = ()  # seed lines joined onto this one by a repair
 
 
+def lines_span(first: int, last: int) -> str:
+    """Seed lines as the provenance appendix names them: "line 5", "lines 54–55"."""
+    return f"line {first}" if first == last else f"lines {first}–{last}"
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """One repair: what a reader is told (no file or line), and where in the seed it was made."""
+
+    text: str
+    where: str = ""  # "line 40", "lines 54–55"; "" when it is not one place
+
+
 @dataclass
 class Prepared:
     """A seed after parts were found, removals applied and line-level repairs made."""
@@ -34,7 +48,7 @@ class Prepared:
     lines: list[str]
     parts: dict[str, list[Line]]
     removed: dict[str, list[tuple[int, int]]]  # category -> blocks (first, last line)
-    repaired: list[str] = field(default_factory=list)
+    repaired: list[Repaired] = field(default_factory=list)
     figures: dict[int, str] = field(default_factory=dict)  # caption line -> what (e.g. "Fig. 1")
     trailing_space: bool = False
 
@@ -191,8 +205,11 @@ def _apply_repair(prep: Prepared, repair: Repair) -> None:
         target = prep.parts[repair.to]
         target.extend([Line(line.no, ""), Line(line.no, line.text)])
         prep.repaired.append(
-            f"moved the {repair.what} (line {line.no}) to the {_PART_NAMES[repair.to]}: "
-            f"“{quote(md_plain(meta.format, line.text), 8)}”"
+            Repaired(
+                f"moved the {repair.what} to the {_PART_NAMES[repair.to]}: "
+                f"“{quote(md_plain(meta.format, line.text), 8)}”",
+                lines_span(line.no, line.no),
+            )
         )
     elif repair.kind == "join":
         _, j = _find(prep, repair.next, repair.toml_line, [kind])
@@ -205,16 +222,22 @@ def _apply_repair(prep: Prepared, repair: Repair) -> None:
         if LIST_ITEM.match(nxt.text):
             del part[i + 1 : j]
             prep.repaired.append(
-                f"rejoined a list split by a {repair.cause} (lines {line.no}–{nxt.no}), "
-                f"before “{quote(md_plain(meta.format, nxt.text), 5)}”"
+                Repaired(
+                    f"rejoined a list split by a {repair.cause}, "
+                    f"before “{quote(md_plain(meta.format, nxt.text), 5)}”",
+                    lines_span(line.no, nxt.no),
+                )
             )
         else:
             part[i] = Line(line.no, line.text.rstrip() + " " + nxt.text.strip(), (*line.joined, nxt.no))
             del part[i + 1 : j + 1]
             prep.repaired.append(
-                f"joined a paragraph split by a {repair.cause} (lines {line.no}–{nxt.no}): "
-                f"“{quote(md_plain(meta.format, line.text), 4, tail=True)}” + "
-                f"“{quote(md_plain(meta.format, nxt.text), 4)}”"
+                Repaired(
+                    f"joined a paragraph split by a {repair.cause}: "
+                    f"“{quote(md_plain(meta.format, line.text), 4, tail=True)}” + "
+                    f"“{quote(md_plain(meta.format, nxt.text), 4)}”",
+                    lines_span(line.no, nxt.no),
+                )
             )
     elif repair.kind == "heading-level":
         m = re.match(r"^(#{1,6})\s", line.text)
@@ -222,16 +245,21 @@ def _apply_repair(prep: Prepared, repair: Repair) -> None:
             raise err(meta, "heading-level: not a Markdown heading line", line.no)
         part[i] = Line(line.no, "#" * repair.level + line.text[len(m.group(1)) :])
         prep.repaired.append(
-            f"the heading “{md_plain(meta.format, line.text[len(m.group(0)) :])}” (line {line.no}) is "
-            "printed at "
-            f"level {len(m.group(1))}; its sibling sections are level {repair.level}, so it is set to "
-            f"level {repair.level}"
+            Repaired(
+                f"the heading “{md_plain(meta.format, line.text[len(m.group(0)) :])}” is printed at "
+                f"level {len(m.group(1))}; its sibling sections are level {repair.level}, so it is set to "
+                f"level {repair.level}",
+                lines_span(line.no, line.no),
+            )
         )
     elif repair.kind == "missing-figure":
         prep.figures[line.no] = repair.what
         prep.repaired.append(
-            f"{repair.what}: the text we received prints its caption (line {line.no}) but not the image; "
-            "the caption is kept and marked “Figure not received”, and no image is shown"
+            Repaired(
+                f"{repair.what}: the text we received prints its caption but not the image; "
+                "the caption is kept and marked “Figure not received”, and no image is shown",
+                lines_span(line.no, line.no),
+            )
         )
 
 

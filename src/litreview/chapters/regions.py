@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from litreview.chapters.escape import escape
+from litreview.chapters.provenance import PROVENANCE_DOC, PROVENANCE_TITLE, provenance_page
 from litreview.core.errors import ConvertError
 
 if TYPE_CHECKING:
@@ -94,8 +95,15 @@ def index_text(entries: Sequence[tuple[Chapter, str]], path: Path, existing: str
         "Each article is a chapter generated from the raw text we received. They follow one another "
         "by date: an undated article by the earliest date it can have, and one that cannot be dated "
         "comes last. A chapter’s “About this edition” box says what was received, removed and "
-        f"repaired.\n\n{items}\n\n"
+        f"repaired; the appendix “{PROVENANCE_TITLE}” names the files and their lines.\n\n{items}\n\n"
         f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{toctree}\n```"
     )
     default = _region("index", "", "seeds/") + "\n"
     return merge_regions(path, existing, {"index": content}, "seeds/", default)
+
+
+def provenance_text(entries: Sequence[tuple[Chapter, str]], path: Path, existing: str | None) -> str:
+    """The provenance appendix (:mod:`litreview.chapters.provenance`): one generated region, in the
+    book's order of the articles (``entries`` as for :func:`index_text`)."""
+    default = _region(PROVENANCE_DOC, "", "seeds/") + "\n"
+    return merge_regions(path, existing, {PROVENANCE_DOC: provenance_page(entries)}, "seeds/", default)

@@ -14,7 +14,8 @@ from pybtex.database import BibliographyData
 
 from litreview.chapters.escape import Piece, escape, fix_line_start, join_pieces, seedcite, text_piece
 from litreview.chapters.markdown import MD, SAFE_HREF, inline_md, inline_nodes
-from litreview.chapters.prepare import DUPLICATE, Line, Prepared, err, prepare, quote
+from litreview.chapters.prepare import DUPLICATE, Line, Prepared, Repaired, err, lines_span, prepare, quote
+from litreview.chapters.provenance import PROVENANCE_DOC, PROVENANCE_TITLE, Provenance, provenance
 from litreview.core import bib
 from litreview.core.errors import ConvertError
 from litreview.core.names import prose_list
@@ -50,6 +51,26 @@ def bibliography_directive(keys: list[str]) -> str:
     """
     wanted = ", ".join(f'"{key.lower()}"' for key in keys)
     return f"```{{bibliography}}\n:list: bullet\n:filter: key in {{{wanted}}}\n:style: litreview_printed\n```"
+
+
+#: What every chapter's "Works cited" says first: why its sources are listed again.
+OWN_LIST = "The article’s own list of sources, above, is reproduced as it was printed."
+REFERENCES = "{doc}`References </references>`"
+
+
+def works_cited(keys: list[str]) -> str:
+    """The chapter's "Works cited": on screen, the works again as verified entries (in the article's
+    order, beside the article's own list), since the References are a page away; in print, where a
+    reader turns to the References, a sentence that sends them there (the PDF adds its page)."""
+    screen = (
+        f"{OWN_LIST} Here the same works follow as verified entries, in the article’s order and the "
+        f"book’s style, so that they can be checked beside it; each is also in the book’s {REFERENCES}."
+    )
+    paper = f"{OWN_LIST} The verified entry for each work it cites is in the {REFERENCES}."
+    return (
+        f":::{{only}} latex\n{paper}\n:::\n\n"
+        f"::::{{only}} not latex\n{screen}\n\n{bibliography_directive(keys)}\n\n::::"
+    )
 
 
 class Renderer:
@@ -429,14 +450,43 @@ def numbering_note(numbered: list[Numbered]) -> str:
     )
 
 
-def render_edition(prep: Prepared, kept_checked: list[str], numbered: list[Numbered]) -> str:
-    """The "About this edition" box: what was received, removed and repaired, and what is numbered."""
+def edition_repairs(prep: Prepared) -> list[Repaired]:
+    """Every repair of the edition: the seed's line-level ones, renumbered notes, glued note numbers."""
+    meta = prep.meta
+    repaired = list(prep.repaired)
+    renumbered = [r for r in meta.references if r.note is not None and r.printed and r.printed != str(r.note)]
+    for r in renumbered:
+        repaired.append(
+            Repaired(
+                f"the notes list prints [{r.printed}] twice; the second (“{quote(r.text, 5)}”) belongs "
+                f"to the text’s marker {r.note}, so it is note {r.note}",
+                lines_span(r.line, r.line),
+            )
+        )
+    if meta.markers:
+        glued = ", ".join(f"“{quote(m.after, 2, tail=True).lstrip('…')}{m.printed}”" for m in meta.markers)
+        repaired.append(
+            Repaired(
+                f"the note numbers printed glued to the text ({glued}) are footnotes "
+                f"{meta.markers[0].note}–{meta.markers[-1].note}, linked both ways"
+            )
+        )
+    return repaired
+
+
+def render_edition(
+    prep: Prepared, kept_checked: list[str], numbered: list[Numbered], repaired: list[Repaired]
+) -> str:
+    """The "About this edition" box, in words: what was received, removed and repaired, and what is
+    numbered. The file, its digest and the seed lines are the provenance appendix's."""
     meta = prep.meta
     fmt = "plain text" if meta.format == "text" else "Markdown-like text"
     received = (
-        f"**Received:** `{meta.seed_path.name}` (SHA-256 `{prep.sha256[:12]}…`), {fmt}, "
-        f"{len(prep.lines)} lines (genre: {escape(meta.genre)}). Nothing in the article’s text is reworded"
-        + ("; spaces at line ends are not reproduced." if prep.trailing_space else ".")
+        f"**Received:** the article as {fmt} (genre: {escape(meta.genre)}). Nothing in the article’s "
+        "text is reworded"
+        + ("; spaces at line ends are not reproduced. " if prep.trailing_space else ". ")
+        + "The file we received, its digest and the lines of every removal and repair are listed in "
+        f"{{ref}}`{PROVENANCE_TITLE} <{PROVENANCE_DOC}>`."
     )
     order = [DUPLICATE] + [r.category for r in meta.drop]
     removed = "; ".join(
@@ -445,21 +495,8 @@ def render_edition(prep: Prepared, kept_checked: list[str], numbered: list[Numbe
         if prep.removed.get(cat)
     )
     parts = [received, f"**Removed** (not part of the article): {removed or 'nothing'}."]
-    repaired = list(prep.repaired)
-    renumbered = [r for r in meta.references if r.note is not None and r.printed and r.printed != str(r.note)]
-    for r in renumbered:
-        repaired.append(
-            f"the notes list prints [{r.printed}] twice; the second (line {r.line}, "
-            f"“{quote(r.text, 5)}”) belongs to the text’s marker {r.note}, so it is note {r.note}"
-        )
-    if meta.markers:
-        glued = ", ".join(f"“{quote(m.after, 2, tail=True).lstrip('…')}{m.printed}”" for m in meta.markers)
-        repaired.append(
-            f"the note numbers printed glued to the text ({glued}) are footnotes "
-            f"{meta.markers[0].note}–{meta.markers[-1].note}, linked both ways"
-        )
     if repaired:
-        parts.append("**Repaired:**\n\n" + "\n".join(f"- {escape(r)}" for r in repaired))
+        parts.append("**Repaired:**\n\n" + "\n".join(f"- {escape(r.text)}" for r in repaired))
     else:
         parts.append("**Repaired:** nothing.")
     if kept_checked:
@@ -477,6 +514,7 @@ class Chapter:
     paragraphs: tuple[str, ...]
     facts: ArticleFacts
     numbered: tuple[Numbered, ...] = ()  # the numbered paragraphs, in order
+    provenance: Provenance | None = None  # the file, its digest and the lines of each change
 
     @property
     def filename(self) -> str:
@@ -541,7 +579,8 @@ def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
             heading = escape(heading)
         after_body.append(f"## {heading}")
         after_body.extend(r.references())
-    sections = [render_edition(prep, kept, r.numbered)]
+    repaired = edition_repairs(prep)
+    sections = [render_edition(prep, kept, r.numbered, repaired)]
     if "front" in prep.parts:
         front = "\n\n".join(b.myst for b in r.blocks("front"))
         sections.append(f":::{{container}} front-matter\n{front}\n:::")
@@ -558,9 +597,7 @@ def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
         sections.extend(b.myst for b in blocks)
     sections.append("## Works cited in this article")
     if meta.references:
-        sections.append(
-            bibliography_directive(list(dict.fromkeys(k for r in meta.references for k in r.keys)))
-        )
+        sections.append(works_cited(list(dict.fromkeys(k for r in meta.references for k in r.keys))))
     else:
         sections.append("The article cites no works formally.")
     sections.append("## How to cite the original article")
@@ -571,6 +608,7 @@ def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
         body_plain,
         facts,
         tuple(r.numbered),
+        provenance(prep, repaired),
     )
 
 

@@ -65,7 +65,7 @@ LICENCES = {
 #: What the licence covers: the text the editors wrote.
 OWN_TEXT = (
     "the preface, the comparative review, the editors' summaries and “About this edition” boxes, "
-    "the glossary, How to cite and this colophon"
+    "the glossary, How to cite, the provenance of the texts and this colophon"
 )
 
 #: The tools the colophon names, in the order it names them: (package in the lock file, name shown).

@@ -26,12 +26,19 @@ LATEX_PROBLEMS = re.compile(
 )
 
 
+#: The book's own xindy module (page ranges), shipped by litreview.sphinxext.pdf.indexing.
+XINDY_MODULE = "litindex.xdy"
+
+
 def _xindy_options(latex_dir: Path) -> str:
-    """The xindy options Sphinx wrote into its Makefile (so `make` itself is not needed)."""
+    """The xindy options Sphinx wrote into its Makefile (so `make` itself is not needed), then the
+    book's own module when the build shipped it."""
     opts: list[str] = []
     for line in (latex_dir / "Makefile").read_text(encoding="utf-8").splitlines():
         if m := re.match(r"(?:export\s+)?XINDYOPTS\s*(\+?=)\s*(.*)", line):
             opts = [*opts, m.group(2)] if m.group(1) == "+=" else [m.group(2)]
+    if (latex_dir / XINDY_MODULE).is_file():
+        opts.append(f"-M {XINDY_MODULE}")
     return " ".join(opts)
 
 

@@ -5,6 +5,9 @@
 - :mod:`.tables`: tables as longtables with ragged columns sized by their content;
 - :mod:`.text`: breakable addresses, index headwords, notes sections left empty;
 - :mod:`.keep`: How to cite entries and BibTeX blocks kept on one page;
+- :mod:`.indexing`: the index points to where a term or an author is discussed;
+- :mod:`.xrefs`: cross-references followed by the chapter or section number and page;
+- :mod:`.xmp`: the PDF's XMP metadata (hyperxmp), from the book's facts;
 - :mod:`.tex`: escaping helpers.
 
 Russian hyphenation (``\\litrussian``) is :mod:`litreview.sphinxext.cyrillic`'s.
@@ -16,6 +19,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from litreview.sphinxext.pdf.indexing import IndexDiscussions, add_xindy_style
 from litreview.sphinxext.pdf.keep import KeepTogether
 from litreview.sphinxext.pdf.preamble import add_style_file
 from litreview.sphinxext.pdf.structure import (
@@ -26,11 +30,15 @@ from litreview.sphinxext.pdf.structure import (
 )
 from litreview.sphinxext.pdf.tables import LatexTables
 from litreview.sphinxext.pdf.text import BreakableUrls, DropEmptySections, IndexHyphens
+from litreview.sphinxext.pdf.xmp import add_xmp
+from litreview.sphinxext.pdf.xrefs import PrintedCrossReferences
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("litreview.sphinxext.bookdata")
     app.connect("config-inited", add_style_file)
+    app.connect("config-inited", add_xmp)
+    app.connect("config-inited", add_xindy_style)
     app.add_node(bibliography_here)
     app.add_post_transform(BookStructure)
     app.add_post_transform(LatexTables)
@@ -40,4 +48,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(DropEmptySections)
     app.add_post_transform(IndexHyphens)
     app.add_post_transform(KeepTogether)
+    app.add_post_transform(PrintedCrossReferences)
+    app.add_post_transform(IndexDiscussions)
     return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}
