@@ -257,6 +257,8 @@ def without_locators(squeezed: str) -> str:
     """Squeezed text without the PDF's cross-reference locators ("[chapter7,p.35]", "(p.69)") and
     the links they follow when those read "chapter" alone, so a cell reads the same in both editions."""
     squeezed = re.sub(r"[(\[](?:(?:chapter|§)[\d.]+,)?p\.[0-9ivxlc]+[)\]]", "", squeezed)
+    # a paragraph locator's page ("para.3,p.37", "paras.4–5,pp.60–61"): the PDF's alone
+    squeezed = re.sub(r"(paras?\.[\d–-]+),pp?\.[0-9ivxlc]+(?:–[0-9ivxlc]+)?", r"\1", squeezed)
     return squeezed.replace("(chapter)", "")
 
 
@@ -446,11 +448,13 @@ def test_an_articles_own_section_numbers_are_not_numbered_again(pdf_book: PdfBoo
 
 def paragraph_page(pdf_book: PdfBook, number: int, text: str) -> int:
     """The index of the page where an article's paragraph begins: its first words, and its margin
-    number on a line of its own (pdftotext puts a margin note before or after the line beside it)."""
+    number on a line of its own (pdftotext puts a margin note before or after the line beside it),
+    or, for a note, its number inline before the note's first words ("¶ 12 Herbst, …")."""
     first_words = squeeze(" ".join(text.split()[:6]))
     found = [
         i for i, page in enumerate(pdf_book.pages)
-        if first_words in squeeze(page) and re.search(rf"^{number}$", page, re.MULTILINE)
+        if first_words in squeeze(page)
+        and (re.search(rf"^{number}$", page, re.MULTILINE) or f"¶{number}{first_words}" in squeeze(page))
     ]  # fmt: skip
     assert len(found) == 1, (number, text[:60], found)
     return found[0]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from docutils import nodes
-
 #: The Cyrillic blocks of Unicode (basic, supplement, extended A–C).
 CYRILLIC = "\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f"
 #: A run of Cyrillic words with the spaces and punctuation between them, marked as one span.
@@ -24,13 +22,3 @@ def split_cyrillic(text: str) -> list[tuple[str, bool]]:
     if pos < len(text):
         pieces.append((text[pos:], False))
     return pieces
-
-
-def ancestors(node: nodes.Node) -> list[nodes.Node]:
-    """The chain of parents of ``node``, nearest first."""
-    chain = []
-    current = node.parent
-    while current is not None:
-        chain.append(current)
-        current = current.parent
-    return chain

@@ -11,6 +11,7 @@ from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
+from litreview.core.doctree import ancestors
 from litreview.core.sentences import sentence_around, tidy
 
 MARK = "\ue000"  # where the citation stands (a private-use character: never in the text)
@@ -21,13 +22,13 @@ def claim_of(citation: pending_xref, names: dict[str, str]) -> str:
     """The sentence holding ``citation`` (a cite role's pending_xref). In a table, the cell's
     sentence after the row's first cell; or the whole row, when the cell holds only the citation
     (as the numbers table's "Given by")."""
-    block = next((a for a in _ancestors(citation) if isinstance(a, nodes.paragraph)), citation.parent)
+    block = next((a for a in ancestors(citation) if isinstance(a, nodes.paragraph)), citation.parent)
     sentence = _sentence(_text(block, citation, names))
-    row = next((a for a in _ancestors(citation) if isinstance(a, nodes.row)), None)
+    row = next((a for a in ancestors(citation) if isinstance(a, nodes.row)), None)
     if row is None:
         return sentence
     cells = [tidy(_text(entry, None, names)) for entry in row.children]
-    cell = next(a for a in _ancestors(citation) if isinstance(a, nodes.entry))
+    cell = next(a for a in ancestors(citation) if isinstance(a, nodes.entry))
     if tidy(_text(cell, None, names)) == tidy(_text(citation, None, names)):
         return " · ".join(c for c in cells if c)
     first = row.children[0]
@@ -37,14 +38,6 @@ def claim_of(citation: pending_xref, names: dict[str, str]) -> str:
 def _sentence(text: str) -> str:
     offset = text.find(MARK)
     return sentence_around(text.replace(MARK, ""), max(offset, 0))
-
-
-def _ancestors(node: nodes.Node) -> list[nodes.Node]:
-    out = []
-    while node.parent is not None:
-        node = node.parent
-        out.append(node)
-    return out
 
 
 def _text(node: nodes.Node, citation: pending_xref | None, names: dict[str, str]) -> str:

@@ -13,7 +13,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from litreview.core.cyrillic import CYRILLIC_RUN, ancestors, split_cyrillic
+from litreview.core.cyrillic import CYRILLIC_RUN, split_cyrillic
+from litreview.core.doctree import ancestors
 from litreview.sphinxext.pdf.tex import SKIP_INSIDE, raw_inline
 
 # Nodes whose text must stay one unbroken Text child (code blocks, raw output, math, comments).

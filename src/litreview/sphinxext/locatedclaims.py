@@ -121,7 +121,11 @@ class FillLocatedClaims(SphinxPostTransform):
                     for loc in items:
                         where = loc.section_title or loc.docname
                         back = make_refnode(
-                            builder, here, loc.docname, loc.section, nodes.inline(where, where)
+                            builder,
+                            here,
+                            loc.docname,
+                            loc.section,
+                            nodes.inline(where, where, classes=["std", "std-ref"]),  # PDF: number, page
                         )
                         back["classes"].append("located-claims-section")
                         text = nodes.inline(loc.claim, loc.claim, classes=["located-claim"])

@@ -306,9 +306,9 @@ class BackLinks(SphinxPostTransform):
             for i, (review_page, section, title) in enumerate(passages):
                 if i:
                     note += nodes.Text("; ")
-                note += make_refnode(
-                    builder, self.env.docname, review_page, section, nodes.inline(title, title)
-                )
+                # a section's title, as {ref} shows one (so the PDF adds its number and page)
+                shown = nodes.inline(title, title, classes=["std", "std-ref"])
+                note += make_refnode(builder, self.env.docname, review_page, section, shown)
             paragraph.parent.insert(paragraph.parent.index(paragraph) + 1, note)
 
 
@@ -345,7 +345,7 @@ LATEX_PAGES = r"""
 \usepackage{refcount}
 \newcommand\litparapages[2]{%
   \ifnum\getpagerefnumber{#1}=\getpagerefnumber{#2}\relax p.~\pageref{#1}%
-  \else pp.~\pageref{#1}--\pageref{#2}\fi}
+  \else pp.~\pageref{#1}\textendash\pageref{#2}\fi}
 """
 
 

@@ -23,20 +23,13 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from litreview.core import bib
+from litreview.core.doctree import ancestors
 from litreview.sphinxext import bookdata
 
 #: The book's xindy module: page ranges joined by an en dash (litreview-editions loads it).
 XINDY_STYLE = Path(__file__).with_name("litindex.xdy")
 #: Pages whose own text is not indexed again: the back matter lists, not discusses.
 NOT_INDEXED = ("references", "glossary", "how-to-cite", "provenance", "colophon")
-
-
-def _ancestors(node: nodes.Node) -> list[nodes.Node]:
-    found = []
-    while node.parent is not None:
-        node = node.parent
-        found.append(node)
-    return found
 
 
 def _walk(node: nodes.Node, page: str) -> Iterator[tuple[nodes.Element, str]]:
@@ -99,7 +92,7 @@ class IndexDiscussions(SphinxPostTransform):
     @staticmethod
     def _indexed(node: nodes.Element, page: str) -> bool:
         """Our own running text: not a title or caption (moving arguments), not the back matter."""
-        if any(isinstance(a, (nodes.title, nodes.caption, nodes.subtitle)) for a in _ancestors(node)):
+        if any(isinstance(a, (nodes.title, nodes.caption, nodes.subtitle)) for a in ancestors(node)):
             return False
         return page not in NOT_INDEXED
 

@@ -13,7 +13,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from litreview.core.cyrillic import ancestors
+from litreview.core.doctree import ancestors
 from litreview.sphinxext.pdf.tex import raw_block
 
 #: Characters in a line of text, and of code (a BibTeX record is set smaller, in a frame).

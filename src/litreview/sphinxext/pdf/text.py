@@ -9,7 +9,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from litreview.core.cyrillic import ancestors
+from litreview.core.doctree import ancestors
 from litreview.sphinxext.pdf.tex import SKIP_INSIDE, raw_inline, tex_url
 
 # -- LaTeX: a notes heading left empty once the notes went to the foot of their pages ------------

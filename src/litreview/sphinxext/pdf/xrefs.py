@@ -21,6 +21,8 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.texescape import tex_replace_map
 
+from litreview.core.doctree import ancestors
+
 #: The roles whose references show a chapter's or section's title (Sphinx's inline classes).
 TITLE_ROLES = ("std-ref", "std-doc", "doc")
 
@@ -49,19 +51,11 @@ def _inside_parentheses(ref: nodes.reference) -> bool:
         return False
     before = []
     for text in block.findall(nodes.Text):
-        if any(a is ref for a in _ancestors(text)):
+        if any(a is ref for a in ancestors(text)):
             break
         before.append(str(text))
     joined = "".join(before)
     return joined.count("(") > joined.count(")")
-
-
-def _ancestors(node: nodes.Node) -> list[nodes.Node]:
-    found = []
-    while node.parent is not None:
-        node = node.parent
-        found.append(node)
-    return found
 
 
 class PrintedCrossReferences(SphinxPostTransform):
@@ -96,7 +90,7 @@ class PrintedCrossReferences(SphinxPostTransform):
 
     @staticmethod
     def _in_moving_argument(ref: nodes.reference) -> bool:
-        return any(isinstance(a, (nodes.title, nodes.caption, nodes.subtitle)) for a in _ancestors(ref))
+        return any(isinstance(a, (nodes.title, nodes.caption, nodes.subtitle)) for a in ancestors(ref))
 
     def _where(self, docname: str, anchor: str) -> tuple[str, tuple[int, ...]] | None:
         """("chapter", "section" or "other", its number, () when unnumbered), or None when the page
