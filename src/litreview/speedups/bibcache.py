@@ -54,6 +54,7 @@ import pybtex.plugin
 from pybtex.style import FormattedEntry
 from pybtex.style.sorting import BaseSortingStyle
 from sphinx.util import logging
+from sphinx.util.typing import ExtensionMetadata
 from sphinxcontrib.bibtex import domain as bibdomain
 
 from litreview.core import bib
@@ -420,7 +421,7 @@ def _report(app: Sphinx, exception: Exception | None) -> None:
         )
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the switch and patch sphinxcontrib-bibtex's domain and pybtex's plugin lookup."""
     app.setup_extension("sphinxcontrib.bibtex")
     app.add_config_value("litreview_bibcache", True, "env", types=frozenset({bool}))

@@ -48,6 +48,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.core.files import write_atomic
 from litreview.speedups import say_off
@@ -462,7 +463,7 @@ def _report(app: Sphinx, exception: Exception | None) -> None:
     _keep_templates(app, exception)
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the switch, and hook into the theme once the builder (and so the theme) is set up."""
     app.add_config_value("litreview_fastnav", True, "html", types=frozenset({bool}))
     app.connect("builder-inited", hook_theme)

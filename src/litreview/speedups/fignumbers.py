@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import sphinx
 from sphinx.environment.collectors.toctree import TocTreeCollector
 from sphinx.util import logging
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.speedups import patch, say_off
 from litreview.sphinxext import buildstate
@@ -105,7 +106,7 @@ def _report(app: Sphinx, exception: Exception | None) -> None:
         )
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the switch and patch the toctree collector."""
     app.add_config_value("litreview_fignumbers", True, "env", types=frozenset({bool}))
     active = install()

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import sphinx
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.speedups import patch, say_off
 from litreview.sphinxext import buildstate
@@ -120,7 +121,7 @@ def install() -> bool:
     return True
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the switch; patch the environment's loading; freeze after reading, give back at the end."""
     app.add_config_value("litreview_gcfreeze", True, "", types=frozenset({bool}))
     active = install()

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from types import MappingProxyType
-from typing import Any
 
 import pybtex.plugin
 from sphinx.application import Sphinx
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.bibstyle.sorting import PrintedSortingStyle, SortingStyle
 from litreview.bibstyle.template import extradates, set_extradates
@@ -55,7 +55,7 @@ EXTRADATES = derived.kind(
 )
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("litreview.sphinxext.bookdata")
     app.setup_extension("litreview.sphinxext.derived")

@@ -25,6 +25,7 @@ from sphinx.config import Config
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.core import bib
 from litreview.core.book import Book, load_book
@@ -224,7 +225,7 @@ def require_book(app: Sphinx) -> None:
         stop(app, err)
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("litreview_citation_cff", "CITATION.cff", "env", types=frozenset({str}))
     app.add_config_value("litreview_seeds_dir", "seeds", "env", types=frozenset({str}))
     app.add_domain(BookDataDomain)

@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 from pybtex.database import Entry
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.core import bib, dates
 from litreview.core.files import write_atomic
@@ -178,7 +179,7 @@ SCHOLAR_TAGS = derived.kind(
 )
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("litreview.sphinxext.bookdata")
     app.setup_extension("litreview.sphinxext.derived")
     app.connect("builder-inited", bookdata.require_book, priority=150)

@@ -25,6 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.core.cyrillic import CYRILLIC_RUN
 from litreview.sphinxext import bibtex_refs, bookdata, derived
@@ -165,7 +166,7 @@ CITATION_TITLES = derived.kind("citation-titles", inputs=_titles_inputs, compute
 CITATION_HTML = derived.kind("citation-html", inputs=_titles_inputs, compute=citation_html)
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the popover assets and the transforms."""
     app.setup_extension("litreview.sphinxext.derived")
     app.connect("config-inited", add_assets)

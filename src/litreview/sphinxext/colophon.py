@@ -28,6 +28,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape as texescape
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.core import rights
 from litreview.core.errors import LitReviewError
@@ -267,7 +268,7 @@ def wrap_epub_content(app: Sphinx) -> None:
     builder.build_content = build_content
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("litreview.sphinxext.bookdata")
     app.setup_extension("litreview.sphinxext.derived")
     app.add_config_value("litreview_colophon", rights.COLOPHON_DOC, "env", types=frozenset({str}))

@@ -13,6 +13,7 @@ from typing import Any
 
 from lxml import etree
 from sphinx.application import Sphinx
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.core import cover
 from litreview.core.files import write_if_changed
@@ -69,7 +70,7 @@ def wrap_build_epub(app: Sphinx) -> None:
     builder.build_epub = build_epub  # type: ignore[attr-defined]
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("litreview.sphinxext.bookdata")
     app.connect("builder-inited", draw_cover, priority=600)  # after the book's facts are read (100)
     app.connect("builder-inited", wrap_build_epub)

@@ -12,6 +12,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.core.cyrillic import CYRILLIC_RUN, split_cyrillic
 from litreview.core.doctree import ancestors
@@ -93,7 +94,7 @@ class RussianSpans(SphinxPostTransform):
             parent.replace(text, new)
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(CyrillicLang)
     app.add_post_transform(RussianSpans)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sphinx.util import logging
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.core import bib
 from litreview.core.codeversion import distribution_token, package_token
@@ -277,7 +278,7 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
         write_atomic(state.path, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the switch; start a memo per build and keep it at the end."""
     app.add_config_value("litreview_derived", True, "html", types=frozenset({bool}))
     app.connect("builder-inited", _start, priority=50)

@@ -13,6 +13,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.core.files import copy_atomic
 from litreview.core.outputs import DOWNLOADS_DIR, EDITIONS
@@ -95,7 +96,7 @@ def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
             copy_atomic(source, target / path.name)
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("litreview.sphinxext.bookdata")
     app.add_node(book_downloads)
     app.add_directive("book-downloads", BookDownloads)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.sphinxext.theme import ASSETS as WEB_ASSETS  # the web theme's repairs: no use in an EPUB
 
@@ -66,7 +67,7 @@ def add_stylesheet(app: Sphinx) -> None:
         ]
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("litreview.sphinxext.theme")  # its static folder holds ebook.css
     app.connect("builder-inited", add_stylesheet)
     app.connect("builder-inited", wrap_epub_finish)

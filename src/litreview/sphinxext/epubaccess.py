@@ -21,6 +21,7 @@ from typing import Any
 
 from lxml import etree
 from sphinx.application import Sphinx
+from sphinx.util.typing import ExtensionMetadata
 
 OPF = "http://www.idpf.org/2007/opf"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -169,7 +170,7 @@ def wrap_build_epub(app: Sphinx) -> None:
     builder.build_epub = build_epub  # type: ignore[attr-defined]
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", set_language)
     app.connect("builder-inited", wrap_build_epub)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -25,6 +25,7 @@ from lxml import etree
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import _
+from sphinx.util.typing import ExtensionMetadata
 
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB = "http://www.idpf.org/2007/ops"
@@ -244,7 +245,7 @@ def wrap_build_epub(app: Sphinx) -> None:
     builder.build_epub = build_epub  # type: ignore[attr-defined]
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("litreview_epub_preface", "Preface", "epub", types=frozenset({str}))
     # After litreview.sphinxext.epubaccess (500) wrapped build_epub: this runs first, so that its
     # landmarks get their ARIA role there.

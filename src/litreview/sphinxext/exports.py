@@ -24,6 +24,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.core.csl import csl_json
 from litreview.core.errors import CitingError
@@ -218,7 +219,7 @@ CSL_JSON_EXPORTS = derived.kind(
 )
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_node(downloads_node)
     app.add_directive("bibliography-downloads", BibliographyDownloads)
     app.add_post_transform(DownloadLinks)

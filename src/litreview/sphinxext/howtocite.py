@@ -23,6 +23,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.typing import ExtensionMetadata
 from sphinxcontrib.bibtex.domain import get_docnames
 
 from litreview.core.book import Book
@@ -199,7 +200,7 @@ class HowToCite(SphinxPostTransform):
 HOW_TO_CITE = derived.listing("how-to-cite", listed_inputs)
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("litreview.sphinxext.bookdata")
     app.setup_extension("litreview.sphinxext.derived")

@@ -20,6 +20,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.chapters.paragraphs import anchor
 from litreview.sphinxext import bookdata, derived
@@ -147,7 +148,7 @@ def rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return pages if pages and derived.changed(env, "located-claims", (inputs, titles)) else []
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("litreview.sphinxext.locators")
     app.add_domain(LocatedClaimsDomain)
     app.add_node(located_claims_node)

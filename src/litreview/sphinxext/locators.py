@@ -33,6 +33,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
+from sphinx.util.typing import ExtensionMetadata
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from litreview.chapters.paragraphs import anchor
@@ -356,7 +357,7 @@ def add_latex(app: Sphinx, config: Any) -> None:
     config.latex_elements = elements
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("litreview.sphinxext.bookdata")
     app.setup_extension("litreview.sphinxext.derived")

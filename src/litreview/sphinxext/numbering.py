@@ -25,6 +25,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.sphinxext import bookdata
 
@@ -81,7 +82,7 @@ def assign_section_numbers(self: TocTreeCollector, env: BuildEnvironment) -> lis
     return [d for d, numbers in env.toc_secnumbers.items() if numbers != old.get(d)]
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("litreview.sphinxext.bookdata")
     if "assign_section_numbers" not in _ORIGINAL:
         _ORIGINAL["assign_section_numbers"] = TocTreeCollector.assign_section_numbers

@@ -28,6 +28,7 @@ from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxRole
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.chapters.paragraphs import PARA_ROLE, anchor
 from litreview.sphinxext import bookdata
@@ -188,7 +189,7 @@ def add_static_and_macros(app: Sphinx, config: Config) -> None:
     config.latex_elements = elements
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("litreview.sphinxext.bookdata")
     app.add_domain(ParagraphsDomain)
     app.add_node(

@@ -19,6 +19,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.core.myst_roles import ROLE_SOURCE, role_pattern
 
@@ -83,6 +84,6 @@ class RoleLines(SphinxTransform):
                 node.source = source
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_transform(RoleLines)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,6 +21,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.chapters.regions import GENERATED_MARK
 from litreview.sphinxext import bibtex_refs, bookdata
@@ -154,7 +155,7 @@ class KeepSeedTextLiteral(SphinxTransform):
             self.document["support_smartquotes"] = False
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
     app.connect("config-inited", bibtex_refs.check_version)
     app.add_node(seedcite_node)

@@ -23,6 +23,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.sphinxext import bookdata, exports
 
@@ -104,7 +105,7 @@ def add_assets(app: Sphinx) -> None:
         app.add_css_file("theme.css")
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", add_static_path)
     app.connect("builder-inited", add_assets)
     app.connect("html-page-context", one_viewport)

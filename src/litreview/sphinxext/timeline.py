@@ -23,6 +23,7 @@ from sphinx.directives.patches import Figure
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.core import bib
 from litreview.core.codeversion import files_token
@@ -199,7 +200,7 @@ TIMELINE_NAMES = derived.kind(
 )
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the config values, the build-time renderer and the two directives."""
     app.setup_extension("litreview.sphinxext.bookdata")
     app.setup_extension("litreview.sphinxext.derived")

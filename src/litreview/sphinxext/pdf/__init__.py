@@ -15,9 +15,8 @@ Russian hyphenation (``\\litrussian``) is :mod:`litreview.sphinxext.cyrillic`'s.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sphinx.application import Sphinx
+from sphinx.util.typing import ExtensionMetadata
 
 from litreview.sphinxext.pdf.indexing import IndexDiscussions, add_xindy_style
 from litreview.sphinxext.pdf.keep import KeepTogether
@@ -34,7 +33,7 @@ from litreview.sphinxext.pdf.xmp import add_xmp
 from litreview.sphinxext.pdf.xrefs import PrintedCrossReferences
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("litreview.sphinxext.bookdata")
     app.connect("config-inited", add_style_file)
     app.connect("config-inited", add_xmp)
