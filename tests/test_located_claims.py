@@ -73,9 +73,8 @@ def test_the_appendix_lists_every_review_locator_under_its_article_and_paragraph
 def test_the_articles_follow_the_book_and_carry_their_chapter_titles(html_build: Build) -> None:
     page = soup_of(html_build.outdir / f"{PAGE}.html")
     titles = [r.get_text() for r in page.select(".located-claims-article")]
-    located_slugs = {
-        where[0] for where in expected_locators()
-    }  # an article the review never locates is not listed
+    # an article the review never locates is not listed
+    located_slugs = {where[0] for where in expected_locators()}
     slugs = [
         SLUGS[key]
         for key in article_keys(load_all(ROOT / "seeds"), bib.parse(ROOT / "refs.bib"))
