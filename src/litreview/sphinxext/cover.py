@@ -18,6 +18,7 @@ from sphinx.util.typing import ExtensionMetadata
 from litreview.core import cover
 from litreview.core.files import write_if_changed
 from litreview.sphinxext import bookdata
+from litreview.sphinxext.epub import EPUB_WRITTEN
 
 OPF = "http://www.idpf.org/2007/opf"
 
@@ -56,23 +57,16 @@ def mark_cover_image(opf: Path, image: str) -> None:
     tree.write(str(opf), xml_declaration=True, encoding="UTF-8")
 
 
-def wrap_build_epub(app: Sphinx) -> None:
-    """Mark the cover image in content.opf just before Sphinx zips the EPUB."""
-    if not app.builder.name.startswith("epub") or not (image := _image(app)):
-        return
-    builder = app.builder
-    original = builder.build_epub  # type: ignore[attr-defined]
-
-    def build_epub() -> None:
-        mark_cover_image(Path(builder.outdir) / "content.opf", image)
-        original()
-
-    builder.build_epub = build_epub  # type: ignore[attr-defined]
+def mark_cover(app: Sphinx, outdir: Path) -> None:
+    """litreview-epub-written: mark the cover image in content.opf."""
+    if image := _image(app):
+        mark_cover_image(outdir / "content.opf", image)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("litreview.sphinxext.bookdata")
     app.connect("builder-inited", draw_cover, priority=600)  # after the book's facts are read (100)
-    app.connect("builder-inited", wrap_build_epub)
+    app.setup_extension("litreview.sphinxext.epub")
+    app.connect(EPUB_WRITTEN, mark_cover, priority=400)
     app.connect("html-page-context", cover_page_context)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

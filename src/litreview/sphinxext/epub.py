@@ -57,6 +57,26 @@ def wrap_epub_finish(app: Sphinx) -> None:
     builder.handle_finish = handle_finish
 
 
+#: The event emitted once the EPUB's files are written and before Sphinx zips them: handlers
+#: ``(app, outdir)`` amend the package, navigation and pages in place, in priority order.
+EPUB_WRITTEN = "litreview-epub-written"
+
+
+def wrap_build_epub(app: Sphinx) -> None:
+    """Emit :data:`EPUB_WRITTEN` just before Sphinx's EPUB builder zips the book (one wrapper for
+    every extension that amends the written files)."""
+    if not app.builder.name.startswith("epub"):
+        return
+    builder: Any = app.builder  # the EPUB builder (Sphinx's Builder declares no build_epub)
+    original = builder.build_epub
+
+    def build_epub() -> None:
+        app.emit(EPUB_WRITTEN, Path(builder.outdir))
+        original()
+
+    builder.build_epub = build_epub
+
+
 def add_stylesheet(app: Sphinx) -> None:
     """An EPUB gets its own stylesheet, and none of the web theme's repairs."""
     if app.builder.name.startswith("epub"):
@@ -71,4 +91,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("litreview.sphinxext.theme")  # its static folder holds ebook.css
     app.connect("builder-inited", add_stylesheet)
     app.connect("builder-inited", wrap_epub_finish)
+    app.add_event(EPUB_WRITTEN)
+    app.connect("builder-inited", wrap_build_epub)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

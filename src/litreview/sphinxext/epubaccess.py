@@ -10,7 +10,8 @@
   ``epub:type="noteref"`` and the note ``epub:type="footnote"`` (docutils gives the ARIA roles).
 
 Sphinx's EPUB builder writes ``content.opf`` and ``nav.xhtml`` from its own templates; they are
-amended just before the book is zipped (:func:`wrap_build_epub`), with lxml.
+amended just before the book is zipped (:func:`amend_epub`, on the ``litreview-epub-written``
+event of :mod:`litreview.sphinxext.epub`), with lxml.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Any
 from lxml import etree
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
+
+from litreview.sphinxext.epub import EPUB_WRITTEN
 
 OPF = "http://www.idpf.org/2007/opf"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -148,29 +151,21 @@ def amend_notes(page: Path) -> None:
         tree.write(str(page), xml_declaration=True, encoding="UTF-8")
 
 
-def wrap_build_epub(app: Sphinx) -> None:
-    """Amend the package and navigation documents just before Sphinx zips the EPUB."""
-    if not app.builder.name.startswith("epub"):
-        return
-    builder = app.builder
-    original = builder.build_epub  # type: ignore[attr-defined]
-
-    def build_epub() -> None:
-        outdir = Path(builder.outdir)
-        amend_package(outdir / "content.opf")
-        config = builder.config
-        urn = book_urn(config.epub_title, config.epub_author, config.version)
-        set_identifier(outdir / "content.opf", outdir / "toc.ncx", urn)
-        amend_nav(outdir / "nav.xhtml")
-        for page in sorted(outdir.rglob("*.xhtml")):
-            if page.name != "nav.xhtml":
-                amend_notes(page)
-        original()
-
-    builder.build_epub = build_epub  # type: ignore[attr-defined]
+def amend_epub(app: Sphinx, outdir: Path) -> None:
+    """litreview-epub-written: amend the package, the navigation and the pages before the zip."""
+    amend_package(outdir / "content.opf")
+    config = app.config
+    urn = book_urn(config.epub_title, config.epub_author, config.version)
+    set_identifier(outdir / "content.opf", outdir / "toc.ncx", urn)
+    amend_nav(outdir / "nav.xhtml")
+    for page in sorted(outdir.rglob("*.xhtml")):
+        if page.name != "nav.xhtml":
+            amend_notes(page)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", set_language)
-    app.connect("builder-inited", wrap_build_epub)
+    app.setup_extension("litreview.sphinxext.epub")
+    # after litreview.sphinxext.epubnav (300) and .cover (400): the landmarks it writes get their role
+    app.connect(EPUB_WRITTEN, amend_epub, priority=500)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -27,6 +27,8 @@ from sphinx.application import Sphinx
 from sphinx.locale import _
 from sphinx.util.typing import ExtensionMetadata
 
+from litreview.sphinxext.epub import EPUB_WRITTEN
+
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB = "http://www.idpf.org/2007/ops"
 OPF = "http://www.idpf.org/2007/opf"
@@ -221,33 +223,24 @@ def list_nav_in_spine(opf: Path) -> None:
         tree.write(str(opf), xml_declaration=True, encoding="UTF-8")
 
 
-def wrap_build_epub(app: Sphinx) -> None:
-    """Amend nav.xhtml and toc.ncx just before Sphinx zips the EPUB."""
-    if not app.builder.name.startswith("epub"):
-        return
-    builder = app.builder
-    original = builder.build_epub  # type: ignore[attr-defined]
-
-    def build_epub() -> None:
-        outdir = Path(builder.outdir)
-        groups = front_groups(app)
-        href = f"{INDEX_PAGE}{builder.out_suffix}"  # type: ignore[attr-defined]
-        index = (href, _("Index")) if (outdir / href).is_file() else None
-        preface = app.config.litreview_epub_preface
-        cover = builder.coverpage_name  # type: ignore[attr-defined]
-        numbers = section_numbers(app)
-        shown_cover = cover if (outdir / cover).is_file() else None
-        amend_nav(outdir / "nav.xhtml", groups, preface, index, shown_cover, numbers)
-        amend_ncx(outdir / "toc.ncx", groups, preface, index, numbers)
-        list_nav_in_spine(outdir / "content.opf")
-        original()
-
-    builder.build_epub = build_epub  # type: ignore[attr-defined]
+def amend_navigation(app: Sphinx, outdir: Path) -> None:
+    """litreview-epub-written: group and name nav.xhtml's and toc.ncx's entries, add the landmarks."""
+    builder: Any = app.builder  # the EPUB builder (out_suffix, coverpage_name)
+    groups = front_groups(app)
+    href = f"{INDEX_PAGE}{builder.out_suffix}"
+    index = (href, _("Index")) if (outdir / href).is_file() else None
+    preface = app.config.litreview_epub_preface
+    cover = builder.coverpage_name
+    numbers = section_numbers(app)
+    shown_cover = cover if (outdir / cover).is_file() else None
+    amend_nav(outdir / "nav.xhtml", groups, preface, index, shown_cover, numbers)
+    amend_ncx(outdir / "toc.ncx", groups, preface, index, numbers)
+    list_nav_in_spine(outdir / "content.opf")
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("litreview_epub_preface", "Preface", "epub", types=frozenset({str}))
-    # After litreview.sphinxext.epubaccess (500) wrapped build_epub: this runs first, so that its
-    # landmarks get their ARIA role there.
-    app.connect("builder-inited", wrap_build_epub, priority=600)
+    app.setup_extension("litreview.sphinxext.epub")
+    # before litreview.sphinxext.epubaccess (500), so that the landmarks get their ARIA role there
+    app.connect(EPUB_WRITTEN, amend_navigation, priority=300)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
