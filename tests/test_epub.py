@@ -69,6 +69,7 @@ def test_epub_metadata_comes_from_citation_cff(epub_build: Build, project_copy: 
     assert meta.findtext(f".//{{{DC}}}language") == "en"
     creators = meta.findtext(f".//{{{DC}}}creator")
     assert all(editor in creators for editor in info.editor_names)
+    assert meta.findtext(f".//{{{DC}}}date") == info.date_released.isoformat()  # published, not built
 
 
 @pytest.mark.slow

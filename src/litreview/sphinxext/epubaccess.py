@@ -16,6 +16,7 @@ event of :mod:`litreview.sphinxext.epub`), with lxml.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from lxml import etree
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
+from litreview.sphinxext import bookdata
 from litreview.sphinxext.epub import EPUB_WRITTEN
 
 OPF = "http://www.idpf.org/2007/opf"
@@ -101,6 +103,18 @@ def amend_package(opf: Path) -> None:
     tree.write(str(opf), xml_declaration=True, encoding="UTF-8")
 
 
+def set_publication_date(opf: Path, released: dt.date) -> None:
+    """``dc:date`` is when the edition was published (CITATION.cff's ``date-released``), not when it
+    was built: Sphinx writes the build time there, which ``dcterms:modified`` already says."""
+    tree = etree.parse(str(opf))
+    metadata = tree.getroot().find(f"{{{OPF}}}metadata")
+    date = metadata.find(f"{{{DC}}}date")
+    if date is None:
+        date = etree.SubElement(metadata, f"{{{DC}}}date")
+    date.text = released.isoformat()
+    tree.write(str(opf), xml_declaration=True, encoding="UTF-8")
+
+
 def amend_nav(nav: Path) -> None:
     """Give the navigation document's ``<nav epub:type="…">`` its ARIA role."""
     tree = etree.parse(str(nav))
@@ -154,6 +168,7 @@ def amend_notes(page: Path) -> None:
 def amend_epub(app: Sphinx, outdir: Path) -> None:
     """litreview-epub-written: amend the package, the navigation and the pages before the zip."""
     amend_package(outdir / "content.opf")
+    set_publication_date(outdir / "content.opf", bookdata.book(app.env).date_released)
     config = app.config
     urn = book_urn(config.epub_title, config.epub_author, config.version)
     set_identifier(outdir / "content.opf", outdir / "toc.ncx", urn)
@@ -165,6 +180,7 @@ def amend_epub(app: Sphinx, outdir: Path) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", set_language)
+    app.setup_extension("litreview.sphinxext.bookdata")
     app.setup_extension("litreview.sphinxext.epub")
     # after litreview.sphinxext.epubnav (300) and .cover (400): the landmarks it writes get their role
     app.connect(EPUB_WRITTEN, amend_epub, priority=500)
