@@ -41,6 +41,7 @@ from litreview.core import bib
 from litreview.core.locators import LocatorError, parse
 from litreview.sphinxext import bookdata, claims, derived
 from litreview.sphinxext.paragraphs import paragraphs
+from litreview.sphinxext.pdf.preamble import add_to_preamble
 
 logger = logging.getLogger(__name__)
 VERSION = 2
@@ -351,10 +352,7 @@ LATEX_PAGES = r"""
 
 
 def add_latex(app: Sphinx, config: Any) -> None:
-    elements = dict(config.latex_elements or {})
-    if LATEX_PAGES not in elements.get("preamble", ""):
-        elements["preamble"] = elements.get("preamble", "") + LATEX_PAGES
-    config.latex_elements = elements
+    add_to_preamble(config, LATEX_PAGES)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -32,6 +32,7 @@ from sphinx.util.typing import ExtensionMetadata
 
 from litreview.chapters.paragraphs import PARA_ROLE, anchor
 from litreview.sphinxext import bookdata
+from litreview.sphinxext.pdf.preamble import add_to_preamble
 
 STATIC = Path(__file__).parent / "static"
 VERSION = 1
@@ -183,10 +184,7 @@ def add_static_and_macros(app: Sphinx, config: Config) -> None:
     path = str(STATIC)
     if path not in config.html_static_path:
         config.html_static_path.append(path)
-    elements = dict(config.latex_elements or {})
-    if LATEX_MACROS not in elements.get("preamble", ""):
-        elements["preamble"] = elements.get("preamble", "") + LATEX_MACROS
-    config.latex_elements = elements
+    add_to_preamble(config, LATEX_MACROS)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

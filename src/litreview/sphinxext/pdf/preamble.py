@@ -33,6 +33,17 @@ def latex_preamble(book: Book) -> str:
     ])  # fmt: skip
 
 
+def add_to_preamble(config: Config, text: str, *, first: bool = False, mark: str | None = None) -> None:
+    """Add ``text`` to ``latex_elements["preamble"]`` once (an extension set up twice adds nothing):
+    after what is there, or before it with ``first``. ``mark``: the part of ``text`` that tells it is
+    there already (default: all of it)."""
+    elements = dict(config.latex_elements or {})
+    preamble = elements.get("preamble", "")
+    if text and (mark or text) not in preamble:
+        elements["preamble"] = text + preamble if first else preamble + text
+    config.latex_elements = elements
+
+
 def add_style_file(app: Sphinx, config: Config) -> None:
     """Ship ``litreview.sty`` into the LaTeX output folder, where the preamble's \\usepackage finds it."""
     path = str(STYLE_FILE)

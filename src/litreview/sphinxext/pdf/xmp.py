@@ -17,6 +17,7 @@ from sphinx.config import Config
 from litreview.core import rights
 from litreview.core.book import Book, load_book
 from litreview.core.errors import LitReviewError
+from litreview.sphinxext.pdf.preamble import add_to_preamble
 from litreview.sphinxext.pdf.tex import tex
 
 MARK = "% litreview.sphinxext.pdf.xmp: XMP metadata from CITATION.cff"
@@ -64,7 +65,4 @@ def add_xmp(app: Sphinx, config: Config) -> None:
         lines = xmp_latex(book, rights.address(book)) if book is not None else ""
     except LitReviewError:
         return  # litreview.sphinxext.bookdata reports a broken CITATION.cff with its line
-    elements = dict(config.latex_elements or {})
-    if lines and MARK not in elements.get("preamble", ""):
-        elements["preamble"] = lines + elements.get("preamble", "")
-    config.latex_elements = elements
+    add_to_preamble(config, lines, first=True, mark=MARK)
