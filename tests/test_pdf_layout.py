@@ -124,6 +124,48 @@ def test_no_page_holds_only_one_to_four_lines(layout: Layout) -> None:
     assert not short, "\n".join(short)
 
 
+#: Sphinx's line under a table that goes on overleaf.
+CONTINUES = "continues on next page"
+
+
+def test_a_table_that_goes_on_overleaf_fills_its_page(layout: Layout) -> None:
+    """A table breaks between rows: a page it leaves for the next is filled to its foot, not cut
+    short by a row half a page tall (table 3.2 once left a third of a page empty)."""
+    low = TEXT_TOP + 0.8 * (TEXT_BOTTOM - TEXT_TOP)
+    short, checked = [], 0
+    for page in layout.pages:
+        for line in page.body:
+            if line.text == CONTINUES:
+                checked += 1
+                if line.bottom < low:
+                    share = (line.bottom - TEXT_TOP) / (TEXT_BOTTOM - TEXT_TOP)
+                    short.append(
+                        f"page {page.number} ({page.label}): the table stops at {share:.0%} of the page"
+                    )
+    assert checked >= 3, f"only {checked} table pages go on overleaf: nothing to check"
+    assert not short, "\n".join(short)
+
+
+def test_a_chapter_opening_page_is_not_left_mostly_empty(layout: Layout) -> None:
+    """A chapter's first page is filled at least halfway when the chapter goes on overleaf: a tall
+    figure floats to the next page and the text fills the opening page first."""
+    chapters = [n for n in expected_chapters(layout.project).values() if n]  # the numbered ones
+    openers = {
+        i for i, p in enumerate(layout.pages) if p.body and re.fullmatch(r"Chapter \d+", p.body[0].text)
+    }
+    assert len(openers) == len(chapters), (len(openers), chapters)
+    half = TEXT_TOP + 0.5 * (TEXT_BOTTOM - TEXT_TOP)
+    empty = [
+        f"page {layout.pages[i].number} ({layout.pages[i].label}): {layout.pages[i].body[1].text!r}"
+        for i in sorted(openers)
+        if i + 1 < len(layout.pages)
+        and layout.pages[i + 1].body
+        and i + 1 not in openers
+        and max(line.bottom for line in layout.pages[i].body) < half
+    ]
+    assert not empty, "\n".join(empty)
+
+
 def heading_texts(project: Path, outline: list[tuple[int, str, int]]) -> set[str]:
     """What the book sets as a heading: its bookmarks (chapters, sections), every page's title (the
     How to cite rubrics name them) and the glossary's terms."""

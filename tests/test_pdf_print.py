@@ -274,3 +274,36 @@ def test_in_print_a_chapter_sends_its_works_cited_to_the_references(
         assert not [e for e in entries if e[:60] in chapter], f"{meta.slug}: the works are printed again"
         checked += 1
     assert checked >= 3
+
+
+# -- tables whose rows are too tall for a page: one block per row --------------------------------
+
+
+def test_a_table_of_page_tall_rows_is_printed_one_block_per_row(pdf: Path, html_build: Build) -> None:
+    """Table 3.2's rows are paragraphs: in print each article is a block, its name on a line of its
+    own, then each column's heading beside that article's cell. Table 5.1, a grid of short cells,
+    keeps its columns: its head row prints every column's heading on one line."""
+    soup = BeautifulSoup((html_build.outdir / "review" / "corpus.html").read_text("utf-8"), "html.parser")
+    table = soup.select_one("table#appraisal-table")
+    assert table is not None, "review/corpus.html has no table#appraisal-table"
+    labels = [fold_typography(th.get_text(" ", strip=True)) for th in table.select("thead th")]
+    stubs = [
+        fold_typography(" ".join(tr.find(["th", "td"]).get_text().split())) for tr in table.select("tbody tr")
+    ]
+    pages = [p for p in pdftotext(pdf, "-layout").split("\f") if "Table 3.2" in p]
+    lines = [fold_typography(line) for page in pages for line in page.splitlines()]
+    assert [line for line in lines if line in stubs] == stubs, "each article's name heads its block, in order"
+    for label in labels[1:]:
+        start = " ".join(label.split()[:2])  # a heading may wrap after its first words
+        rows = [line for line in lines if line.startswith(start)]
+        assert len(rows) == len(stubs), (label, rows)
+    assert not any(all(label.split()[0] in line for label in labels) for line in lines), "no grid head row"
+
+    grid = BeautifulSoup((html_build.outdir / "review" / "comparison.html").read_text("utf-8"), "html.parser")
+    heads = [
+        fold_typography(th.get_text(" ", strip=True)) for th in grid.select("table#comparison-table thead th")
+    ]
+    first = next(p for p in pdftotext(pdf, "-layout").split("\f") if "Table 5.1" in p)
+    assert any(all(h.split()[0] in fold_typography(line) for h in heads) for line in first.splitlines()), (
+        heads
+    )

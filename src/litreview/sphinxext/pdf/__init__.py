@@ -3,6 +3,7 @@
 - :mod:`.preamble`: ``litreview.sty`` (the macros and layout) and the metadata only Python knows;
 - :mod:`.structure`: preface, parts and chapters from the site's toctrees; the bibliography's place;
 - :mod:`.tables`: tables as longtables with ragged columns sized by their content;
+- :mod:`.rowblocks`: a table of rows too tall for a page printed one block per row;
 - :mod:`.text`: breakable addresses, index headwords, notes sections left empty;
 - :mod:`.keep`: How to cite entries and BibTeX blocks kept on one page;
 - :mod:`.indexing`: the index points to where a term or an author is discussed;
@@ -21,6 +22,7 @@ from sphinx.util.typing import ExtensionMetadata
 from litreview.sphinxext.pdf.indexing import IndexDiscussions, add_xindy_style
 from litreview.sphinxext.pdf.keep import KeepTogether
 from litreview.sphinxext.pdf.preamble import add_style_file
+from litreview.sphinxext.pdf.rowblocks import TablesPerRow
 from litreview.sphinxext.pdf.structure import (
     BookStructure,
     MarkBibliography,
@@ -40,6 +42,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", add_xindy_style)
     app.add_node(bibliography_here)
     app.add_post_transform(BookStructure)
+    app.add_post_transform(TablesPerRow)
     app.add_post_transform(LatexTables)
     app.add_post_transform(MarkBibliography)
     app.add_post_transform(PlaceBibliography)

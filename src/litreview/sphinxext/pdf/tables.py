@@ -93,9 +93,14 @@ def _bold(entry: nodes.entry, stubs: int, index: int) -> bool:
     return isinstance(entry.parent.parent, nodes.thead) or index < stubs
 
 
-def _text(entry: nodes.entry) -> str:
+def cell_text(entry: nodes.entry) -> str:
     """A cell's text as printed: without raw LaTeX (a cross-reference's locator, say)."""
     return " ".join("".join(str(t) for t in entry.findall(nodes.Text) if not _in_raw(t)).split())
+
+
+def _full_width(entry: nodes.entry, tgroup: nodes.tgroup) -> bool:
+    """Whether a cell spans its whole row (a heading row of a table printed per row)."""
+    return int(entry.get("morecols", 0)) + 1 == int(tgroup["cols"])
 
 
 def _in_raw(text: nodes.Text) -> bool:
@@ -119,14 +124,17 @@ class LatexTables(SphinxPostTransform):
         for table in list(self.document.findall(nodes.table)):
             tgroup = next((c for c in table.children if isinstance(c, nodes.tgroup)), None)
             if tgroup is None or any(
-                e.get("morecols") or e.get("morerows") for e in tgroup.findall(nodes.entry)
+                e.get("morerows") or (e.get("morecols") and not _full_width(e, tgroup))
+                for e in tgroup.findall(nodes.entry)
             ):
-                continue  # spanning cells: leave the table to Sphinx
+                continue  # cells spanning part of a row: leave the table to Sphinx
             stubs = sum(1 for c in tgroup.findall(nodes.colspec) if c.get("stub"))
             columns: list[list[tuple[str, bool]]] = [[] for _ in range(int(tgroup["cols"]))]
             for row in tgroup.findall(nodes.row):
-                for i, entry in enumerate(e for e in row.children if isinstance(e, nodes.entry)):
-                    columns[i].append((_text(entry), _bold(entry, stubs, i)))
+                cells = [e for e in row.children if isinstance(e, nodes.entry)]
+                if len(cells) == len(columns):  # a heading across the whole row sets no column's width
+                    for i, entry in enumerate(cells):
+                        columns[i].append((cell_text(entry), _bold(entry, stubs, i)))
             size, hyphenate, widths = table_layout(columns)
             spec = "".join(rf">{{\RaggedRight\arraybackslash}}\Y{{{w:.3f}}}" for w in widths)
             table["classes"] = [c for c in table["classes"] if c != "colwidths-given"] + ["longtable"]
@@ -134,7 +142,8 @@ class LatexTables(SphinxPostTransform):
             at = parent.index(table)
             parent.insert(at, addnodes.tabular_col_spec(spec=spec))
             whole = "" if hyphenate else r"\hyphenpenalty=10000 "
+            parent.insert(at, raw_block(r"\FloatBarrier"))  # a figure before it is printed before it
             parent.insert(
-                at, raw_block(rf"\begingroup{size}\setlength{{\tabcolsep}}{{4pt}}\litraggedcells{whole}")
+                at + 1, raw_block(rf"\begingroup{size}\setlength{{\tabcolsep}}{{4pt}}\litraggedcells{whole}")
             )
             parent.insert(parent.index(table) + 1, raw_block(r"\endgroup"))
