@@ -360,3 +360,18 @@ def test_the_printed_sorting_entry_point_alone_keeps_the_order_of_citation():
         entries.append(Entry("misc"))
         entries[-1].key = key
     assert [e.key for e in point.load()().sort(entries)] == ["unranked1", "second", "unranked2", "first"]
+
+
+def test_an_issue_named_by_its_season_and_years_prints_its_spans_with_en_dashes(book, bib):
+    """An issue label kept in ``number`` as the magazine printed it ("Fall-Winter 2002-2003") is set
+    in the list as the book sets every span: "Fall–Winter 2002–2003"; the BibTeX keeps the hyphens."""
+    labels = {
+        key: entry.fields["number"]
+        for key, entry in bib.entries.items()
+        if re.search(r"\d-\d", entry.fields.get("number", ""))
+    }
+    assert labels, "the test bibliography has no issue label with a span"
+    for key, label in labels.items():
+        text = reference_text(book.references, key)
+        assert re.sub(r"(?<=\w)-(?=\w)", "–", label) in text, (key, text)
+        assert label not in text, (key, text)

@@ -307,3 +307,23 @@ def test_a_table_of_page_tall_rows_is_printed_one_block_per_row(pdf: Path, html_
     assert any(all(h.split()[0] in fold_typography(line) for h in heads) for line in first.splitlines()), (
         heads
     )
+
+
+# -- names are not broken at a line's end -------------------------------------------------------
+
+
+def test_no_capitalised_word_is_hyphenated_at_a_lines_end(pdf: Path) -> None:
+    """A name ("Khumaryan", "Dotsenko", "Singapore") is set whole: no line ends with part of a
+    capitalised word whose other part opens the next line. A compound written with its hyphen
+    ("E-Government") may break there."""
+    text = pdftotext(pdf, "-raw")
+    lines = text.splitlines()
+    whole = set(re.findall(r"\w+", text))
+    compounds = {m.replace("‐", "-") for line in lines for m in re.findall(r"\w+[-‐]\w+", line)}
+    broken = []
+    for line, following in itertools.pairwise(lines):
+        end, start = re.search(r"\b([A-Z]\w*)[-‐]$", line), re.match(r"\s*(\w+)", following)
+        if end and start and f"{end[1]}-{start[1]}" not in compounds:
+            broken.append(f"{end[1]}-/{start[1]}")
+    assert not broken, broken
+    assert {"Khumaryan", "Dotsenko"} <= whole, "the names the test was written for are in the book"

@@ -31,7 +31,7 @@ from pybtex.style.template import (
 
 from litreview.bibstyle.template import field as bibfield
 from litreview.bibstyle.template import fuller_date, optional_field, urldate, year_or_nd
-from litreview.core import bib
+from litreview.core import bib, dates
 from litreview.core.names import prose_list
 
 
@@ -49,6 +49,11 @@ def dashify(text: Text) -> Text:
 
 
 pages = bibfield("pages", apply_func=dashify)
+
+
+def issue_label(text: Text) -> Text:
+    """An issue's name with its spans set with an en dash ("Fall–Winter 2002–2003")."""
+    return Text(dates.span_dashes(str(text)))
 
 
 @node
@@ -110,8 +115,8 @@ class Style(BaseStyle):
             volume = join[bibfield("volume"), optional["(", bibfield("number"), ")"]]
         elif str(fields.get("number", "")).isdigit():  # an issue number: "no. 8"
             volume = words["no.", bibfield("number")]
-        elif "number" in fields:  # an issue's name: "Fall-Winter 2002-2003"
-            volume = bibfield("number")
+        elif "number" in fields:  # an issue's name: "Fall–Winter 2002–2003"
+            volume = bibfield("number", apply_func=issue_label)
         where = pages if "pages" in fields else bibfield("eid") if "eid" in fields else None
         if volume is not None and where is not None:
             return join[volume, ", pages " if "volume" not in fields else ":", where]

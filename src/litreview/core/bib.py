@@ -321,8 +321,8 @@ def year(entry: Entry) -> str | None:
 
 def date_text(entry: Entry) -> str | None:
     """The fullest date a reader needs: "9 February 2022", "2002–2003"; a periodical's issue label
-    ("Fall-Winter 2002-2003", in ``issue`` or, for BibTeX, ``number``) when it names the year; None
-    when the date is not known."""
+    ("Fall-Winter 2002-2003", in ``issue`` or, for BibTeX, ``number``) when it names the year, its
+    spans set with an en dash ("Fall–Winter 2002–2003"); None when the date is not known."""
     issue = field_text(entry, "issue")
     number = field_text(entry, "number")
     if not issue and entry.type.lower() == "article" and number and not number.isdigit():
@@ -332,5 +332,5 @@ def date_text(entry: Entry) -> str | None:
     except ValueError:
         found = []
     if issue and found and str(found[0].year) in issue:
-        return issue
+        return dates.span_dashes(issue)
     return dates.span_text(found)

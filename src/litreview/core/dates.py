@@ -17,6 +17,11 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 #: BibTeX's three-letter month macros (and the first three letters of a month name).
 MONTH_ABBREVIATIONS = {name[:3].lower(): number for number, name in enumerate(MONTHS, start=1)}
 NO_DATE = "n.d."
+SEASONS = ("Spring", "Summer", "Fall", "Autumn", "Winter")
+_NAMED = "|".join((*MONTHS, *SEASONS))
+#: The hyphen between a span's two ends: two numbers ("2002-2003") or two named parts of a year
+#: ("Fall-Winter", "January-March").
+_SPAN = re.compile(rf"(?<=\d)-(?=\d)|\b(?P<first>{_NAMED})-(?=(?:{_NAMED})\b)")
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _EDTF_PART = re.compile(r"^([\dX]{4})(?:-([\dX]{2})(?:-([\dX]{2}))?)?$")
@@ -132,6 +137,12 @@ def from_year_month(year: str, month: str = "") -> PartialDate | None:
     if number is None:
         raise ValueError(f"not a month: {month!r}")
     return PartialDate(int(year), number)
+
+
+def span_dashes(label: str) -> str:
+    """A printed span set with an en dash, as the book sets its own dates: "Fall-Winter
+    2002-2003" → "Fall–Winter 2002–2003". A hyphen inside a word or a code ("1632-r") stays."""
+    return _SPAN.sub(lambda m: f"{m['first'] or ''}–", label)
 
 
 def span_text(dates: list[PartialDate]) -> str | None:
