@@ -197,6 +197,33 @@ def test_no_heading_is_left_at_the_foot_of_a_page(layout: Layout) -> None:
     assert not alone, "\n".join(alone)
 
 
+#: A paragraph's label in the located-claims appendix, as printed ("• ¶ 5", "• ¶ 10–14").
+PARAGRAPH_LABEL = re.compile(r"(• )?¶ ?\d+(–\d+)?")
+FRONT_MATTER = re.compile(r"^:::\{container\} front-matter\n(.*?)^:::$", re.M | re.S)
+
+
+def test_no_line_that_leads_into_the_next_is_left_at_the_foot_of_a_page(layout: Layout) -> None:
+    """An article's own byline ("by Sergei Stafeev") goes with the article's first heading, and a
+    paragraph's label in the located-claims appendix with the claims that cite the paragraph."""
+    bylines = {
+        fold_typography(" ".join(block.split()))
+        for chapter in (layout.project / "book" / "articles").glob("*.md")
+        for block in FRONT_MATTER.findall(chapter.read_text(encoding="utf-8"))
+    }
+    assert bylines, "no article has front matter of its own: nothing to check"
+    labels = [
+        line.text for page in layout.pages for line in page.body if PARAGRAPH_LABEL.fullmatch(line.text)
+    ]
+    assert len(labels) > 20, "the located-claims appendix prints no paragraph labels"
+    alone = [
+        f"page {page.number} ({page.label}): {lines[-1].text!r}"
+        for page in layout.pages
+        if len(lines := main_text(page)) > 4
+        and (lines[-1].text in bylines or PARAGRAPH_LABEL.fullmatch(lines[-1].text))
+    ]
+    assert not alone, "\n".join(alone)
+
+
 def measure_right(layout: Layout) -> float:
     """Where a full line of text ends: the right edge most lines of the text's size share."""
     return statistics.mode(round(line.right) for page in layout.pages for line in main_text(page))

@@ -3,6 +3,8 @@
 A "How to cite" entry (its rubric, its reference and its BibTeX record) and any other BibTeX block
 is preceded by ``\\litkeep{N}`` (``litreview.sty``): LaTeX starts a new page unless N lines still fit.
 N is the block's length estimated from its text; a block longer than :data:`MAX_LINES` may split.
+A short block that leads into what follows it (an article's own byline, a paragraph's label in
+the located-claims appendix) is kept with the first lines of what follows.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ MAX_LINES = 30
 UNIT_CLASS = "how-to-cite"
 #: A section heading and the space around it, in lines.
 HEADING_LINES = 3
+#: Blocks that lead into what follows them: an article's own byline and other front matter, a
+#: paragraph's label in the located-claims appendix (with the claims that cite it below).
+LEAD_CLASSES = frozenset({"front-matter", "located-claims-paragraph"})
+#: Lines of what follows that a lead keeps with it.
+FOLLOWING_LINES = 3
 
 
 def estimated_lines(node: nodes.Element) -> int:
@@ -33,6 +40,11 @@ def estimated_lines(node: nodes.Element) -> int:
     if isinstance(node, nodes.TextElement):
         return 1 + math.ceil(len(node.astext()) / TEXT_LINE)
     return sum(estimated_lines(child) for child in node.children if isinstance(child, nodes.Element))
+
+
+def _is_lead(node: nodes.Node) -> bool:
+    """A block that only leads into what follows it."""
+    return isinstance(node, nodes.Element) and bool(LEAD_CLASSES.intersection(node.get("classes", ())))
 
 
 def _is_bibtex(node: nodes.Node) -> bool:
@@ -55,6 +67,14 @@ class KeepTogether(SphinxPostTransform):
                 and not any(isinstance(a, nodes.Element) and UNIT_CLASS in a["classes"] for a in ancestors(n))
             )
         ]
+        for lead in list(self.document.findall(_is_lead)):
+            if isinstance(lead, nodes.list_item):  # its label, then the first lines of its sublist
+                lines = estimated_lines(lead[0])
+            else:
+                follows = lead.next_node(descend=False, siblings=True, ascend=True)
+                lines = estimated_lines(lead) + (HEADING_LINES if isinstance(follows, nodes.section) else 0)
+            keep = raw_block(rf"\litkeep{{{min(lines + FOLLOWING_LINES, MAX_LINES)}}}")
+            lead.parent.insert(lead.parent.index(lead), keep)
         for unit in units:
             lines = estimated_lines(unit)
             # A block that opens its section keeps its heading with it: the heading, not the block,
