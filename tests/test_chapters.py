@@ -188,6 +188,8 @@ def test_head_edition_box_and_works_cited(html_build: Build, meta: SeedMeta) -> 
     # The box says in words what was done; the file, its digest and its lines are the appendix's.
     assert meta.seed_path.name not in words and prep.sha256[:12] not in box
     assert not re.search(r"\blines? \d+", words), words
+    # … and in a reader's words, not the converter's: no "block" counts, heading "levels" or formats
+    assert not re.search(r"\bblocks?\b|\blevel \d|Markdown-like", words), words
     assert main.select_one(f".about-edition a[href*='{PROVENANCE_DOC}.html']") is not None
     for category in prep.removed:
         assert squash(category) in box

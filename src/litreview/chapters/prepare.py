@@ -246,9 +246,9 @@ def _apply_repair(prep: Prepared, repair: Repair) -> None:
         part[i] = Line(line.no, "#" * repair.level + line.text[len(m.group(1)) :])
         prep.repaired.append(
             Repaired(
-                f"the heading “{md_plain(meta.format, line.text[len(m.group(0)) :])}” is printed at "
-                f"level {len(m.group(1))}; its sibling sections are level {repair.level}, so it is set to "
-                f"level {repair.level}",
+                f"the heading “{md_plain(meta.format, line.text[len(m.group(0)) :])}” is printed "
+                f"{_levels(len(m.group(1)) - repair.level)} the headings of the sections beside it; it "
+                "is set at their level",
                 lines_span(line.no, line.no),
             )
         )
@@ -270,3 +270,10 @@ _PART_NAMES = {
     "references": "reference list",
     "author": "author’s note",
 }
+
+
+def _levels(deeper: int) -> str:
+    """ "one level below", "two levels above": how far a printed heading sits from its siblings'."""
+    n = abs(deeper)
+    words = {1: "one level", 2: "two levels", 3: "three levels"}.get(n, f"{n} levels")
+    return f"{words} {'below' if deeper > 0 else 'above'}"

@@ -422,11 +422,20 @@ def render_head(meta: SeedMeta, facts: ArticleFacts) -> str:
     return f"# {escape(facts.title)}\n\n{{.byline}}\n{who} · {venue} · {date} · {link}"
 
 
-def _count(blocks: list[tuple[int, int]], category: str) -> str:
+NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _count(blocks: list[tuple[int, int]]) -> str:
+    """How often a removed kind of text occurred, for a reader: nothing for once, "in two places"."""
     n = len(blocks)
-    if category == DUPLICATE:
-        return str(n)
-    return f"{n} block" + ("s" if n != 1 else "")
+    if n == 1:
+        return ""
+    return f", in {NUMBER_WORDS[n - 1] if n <= len(NUMBER_WORDS) else n} places"
+
+
+def _with_article(noun: str) -> str:
+    """ "an op-ed", "a magazine essay"."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def numbering_note(numbered: list[Numbered]) -> str:
@@ -480,17 +489,17 @@ def render_edition(
     """The "About this edition" box, in words: what was received, removed and repaired, and what is
     numbered. The file, its digest and the seed lines are the provenance appendix's."""
     meta = prep.meta
-    fmt = "plain text" if meta.format == "text" else "Markdown-like text"
+    fmt = "plain text" if meta.format == "text" else "text with Markdown formatting marks"
     received = (
-        f"**Received:** the article as {fmt} (genre: {escape(meta.genre)}). Nothing in the article’s "
-        "text is reworded"
-        + ("; spaces at line ends are not reproduced. " if prep.trailing_space else ". ")
+        f"**Received:** a copy of the article, {escape(_with_article(meta.genre))}, as {fmt}. Nothing "
+        "in the article’s text is reworded"
+        + ("; spaces left at the ends of lines are not kept. " if prep.trailing_space else ". ")
         + "The file we received, its digest and the lines of every removal and repair are listed in "
         f"{{ref}}`{PROVENANCE_TITLE} <{PROVENANCE_DOC}>`."
     )
     order = [DUPLICATE] + [r.category for r in meta.drop]
     removed = "; ".join(
-        f"{escape(cat)} ({_count(prep.removed[cat], cat)})"
+        f"{escape(cat)}{_count(prep.removed[cat])}"
         for cat in dict.fromkeys(order)
         if prep.removed.get(cat)
     )
