@@ -26,7 +26,7 @@ from litreview.bibstyle.template import entry_date
 from litreview.core.bib import year as entry_year
 from litreview.core.seeds import load_all
 from litreview.sphinxext.bibbinding import printed_rank
-from support import ROOT, build_root, copy_root
+from support import ROOT, build_root, copy_root, fold_typography
 
 BIB = ROOT / "tests" / "roots" / "test-bibstyle" / "refs.bib"  # frozen: the live refs.bib may change
 CYRILLIC_BIB = ROOT / "tests" / "roots" / "test-bibstyle" / "cyrillic.bib"
@@ -156,16 +156,27 @@ def test_every_citation_links_to_its_stable_anchor_with_a_tooltip(book, bib):
 
 
 def test_titles_and_remarks_are_printed_as_written_and_the_verification_apart(book, bib):
+    """Titles exactly as written; the editors' own remarks and verification as written, set with
+    typographic apostrophes and quotes ("the publisher’s page")."""
+    apostrophes = 0
     for key, entry in bib.entries.items():
         text = reference_text(book.references, key)
-        for name in ("title", "note", "addendum"):
+        if "title" in entry.fields:
+            assert " ".join(latex_text(entry.fields["title"]).split()) in text, key
+        for name in ("note", "addendum"):
             if name in entry.fields:
-                assert " ".join(latex_text(entry.fields[name]).split()) in text, (key, name)
+                remark = " ".join(latex_text(entry.fields[name]).split())
+                assert fold_typography(remark) in fold_typography(text), (key, name)
+                apostrophes += remark.count("'")
+                assert remark.replace("'", "’") in text or "'" not in remark, (key, name, text)
         verification = book.references.select_one(f"div.citation#cite-{key} p.verification")
         if "annotation" in entry.fields:
-            assert " ".join(latex_text(entry.fields["annotation"]).split()) in verification.get_text(" "), key
+            record = " ".join(latex_text(entry.fields["annotation"]).split())
+            apostrophes += record.count("'")
+            assert record.replace("'", "’") in verification.get_text(" "), key
             entry_text = book.references.select_one(f"div.citation#cite-{key} > p").get_text(" ")
-            assert latex_text(entry.fields["annotation"]) not in entry_text, key  # not part of the reference
+            assert record.replace("'", "’") not in entry_text, key  # not part of the reference
+    assert apostrophes, "the test bibliography's remarks hold no apostrophe: nothing to check"
 
 
 def test_each_entry_opens_with_what_its_citation_prints(book, bib):

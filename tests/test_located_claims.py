@@ -70,6 +70,16 @@ def test_the_appendix_lists_every_review_locator_under_its_article_and_paragraph
     assert 0.9 * in_sources <= total <= in_sources
 
 
+def test_a_claim_is_set_like_the_review_with_typographic_apostrophes(html_build: Build) -> None:
+    """The appendix quotes the review's sentences as the review prints them: "Russia’s", not the
+    straight apostrophe of the Markdown source."""
+    claims = [claim for found in listed(html_build.outdir, ".html").values() for claim, _p, _s in found]
+    sources = " ".join(p.read_text(encoding="utf-8") for p in REVIEW_PAGES)
+    assert "'s " in sources, "the review's sources hold no apostrophe: nothing to check"
+    assert sum("’" in claim for claim in claims) >= 5
+    assert not [claim for claim in claims if "'" in claim]
+
+
 def test_the_articles_follow_the_book_and_carry_their_chapter_titles(html_build: Build) -> None:
     page = soup_of(html_build.outdir / f"{PAGE}.html")
     titles = [r.get_text() for r in page.select(".located-claims-article")]

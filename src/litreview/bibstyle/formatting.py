@@ -33,6 +33,7 @@ from litreview.bibstyle.template import field as bibfield
 from litreview.bibstyle.template import fuller_date, optional_field, urldate, year_or_nd
 from litreview.core import bib, dates
 from litreview.core.names import prose_list
+from litreview.core.typography import typographic
 
 
 def _ordinal(number: str) -> str:
@@ -49,6 +50,11 @@ def dashify(text: Text) -> Text:
 
 
 pages = bibfield("pages", apply_func=dashify)
+
+
+def editors_text(text: Text) -> Text:
+    """A remark the editors wrote in ``refs.bib`` (a note, an addendum), set with typographic quotes."""
+    return Text(typographic(str(text)))
 
 
 def issue_label(text: Text) -> Text:
@@ -128,7 +134,8 @@ class Style(BaseStyle):
 
     def format_remarks(self, e: Entry) -> Node:
         """The remarks a reader needs: ``note``, then ``addendum``."""
-        return sentence(add_period=True)[optional_field("note"), optional_field("addendum")]
+        note, addendum = (optional_field(name, apply_func=editors_text) for name in ("note", "addendum"))
+        return sentence(add_period=True)[note, addendum]
 
     def format_web_refs(self, e: Entry) -> Node:
         return sentence[

@@ -499,9 +499,7 @@ def render_edition(
     )
     order = [DUPLICATE] + [r.category for r in meta.drop]
     removed = "; ".join(
-        f"{escape(cat)}{_count(prep.removed[cat])}"
-        for cat in dict.fromkeys(order)
-        if prep.removed.get(cat)
+        f"{escape(cat)}{_count(prep.removed[cat])}" for cat in dict.fromkeys(order) if prep.removed.get(cat)
     )
     parts = [received, f"**Removed** (not part of the article): {removed or 'nothing'}."]
     if repaired:

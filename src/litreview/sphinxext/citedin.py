@@ -24,6 +24,7 @@ from sphinxcontrib.bibtex.domain import get_docnames
 
 from litreview.core.bib import field_text
 from litreview.core.coins import coins
+from litreview.core.typography import typographic
 from litreview.sphinxext import bibtex_refs, bookdata, derived
 
 logger = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ class Verification(SphinxPostTransform):
             if record:
                 para = nodes.paragraph(classes=["verification"])
                 para += nodes.emphasis("", "Editors’ verification: ")
-                para += nodes.Text(record)
+                para += nodes.Text(typographic(record))
                 node += para
 
 

@@ -23,6 +23,7 @@ from sphinx.util.nodes import make_refnode
 from sphinx.util.typing import ExtensionMetadata
 
 from litreview.chapters.paragraphs import anchor
+from litreview.core.typography import typographic
 from litreview.sphinxext import bookdata, derived
 from litreview.sphinxext.locators import Located, chapters_by_key, located, reading_order
 
@@ -129,7 +130,7 @@ class FillLocatedClaims(SphinxPostTransform):
                             nodes.inline(where, where, classes=["std", "std-ref"]),  # PDF: number, page
                         )
                         back["classes"].append("located-claims-section")
-                        text = nodes.inline(loc.claim, loc.claim, classes=["located-claim"])
+                        text = nodes.inline(loc.claim, typographic(loc.claim), classes=["located-claim"])
                         claim = nodes.paragraph("", "", text, nodes.Text(" ("), back, nodes.Text(")"))
                         sentences += nodes.list_item("", claim)
                     item += sentences
