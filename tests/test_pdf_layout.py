@@ -298,6 +298,22 @@ def test_back_matter_is_unnumbered(layout: Layout) -> None:
         assert any(line.startswith(title) for line in contents), f"{title!r} not unnumbered in the contents"
 
 
+def test_the_back_matter_follows_without_a_part_page(layout: Layout) -> None:
+    """The back matter's group title ("Back matter") is a line in the contents and a bookmark, but no
+    page of its own: the References follow the last chapter as in a printed book."""
+    index = (layout.project / "book" / "index.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```\{toctree\}\n(.*?)^```", index, flags=re.M | re.S)
+    captions = [re.search(r"^:caption: *(.+?) *$", b, flags=re.M) for b in blocks if ":numbered:" not in b]
+    back = [fold_typography(c.group(1)) for c in captions if c]
+    assert back, "the front page has no captioned toctree of unnumbered pages"
+    for caption in back:
+        alone = [p.number for p in layout.pages if [line.text for line in p.body] == [caption]]
+        assert not alone, f"{caption!r} has a page of its own: {alone}"
+        assert caption in {title for _d, title, _p in layout.outline}, f"{caption!r} is not a bookmark"
+        contents = [line.text for p in layout.pages[:8] for line in p.body]
+        assert any(line.startswith(caption) for line in contents), f"{caption!r} not in the contents"
+
+
 def test_running_heads_carry_the_short_title_or_the_chapters(layout: Layout) -> None:
     """A verso's head is the book's short title (CITATION.cff's title without its subtitle), a recto's
     its chapter's title, whole; the version is on the title verso, not in the heads."""

@@ -103,7 +103,8 @@ class BookStructure(SphinxPostTransform):
                 root.append(raw_block(r"\litbackmatter"))
                 backmatter = True
             if caption and len(members) >= 2 and not any(self._is_hub(m) for m in members):
-                root.append(raw_block(rf"\litpart{{{tex_russian(caption)}}}"))
+                part = r"\litbackpart" if backmatter else r"\litpart"  # the back matter has no part page
+                root.append(raw_block(rf"{part}{{{tex_russian(caption)}}}"))
             for sof in members:
                 root.extend(self._hub_as_part(sof) if self._is_hub(sof) else [sof])
         for sof in [n for n in root.children if isinstance(n, addnodes.start_of_file)]:
