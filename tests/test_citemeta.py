@@ -171,6 +171,17 @@ def test_book_front_page_and_review_pages_carry_citation_cff(html_build: Build) 
 
 
 @pytest.mark.slow
+def test_a_browser_tab_names_the_book_once(html_build: Build) -> None:
+    """The front page's <title> is the book's title alone; any other page's is its own title, then
+    the book's ("3. The corpus and its appraisal — Russia's Digital Transformation, …")."""
+    title = " ".join(cff(html_build.outdir.parents[1])["title"].replace("'", "’").split())
+    front = page(html_build, "index.html").title.get_text().replace("'", "’")
+    assert front == title, front
+    corpus = page(html_build, "review/corpus.html")
+    assert corpus.title.get_text().replace("'", "’").endswith(f" — {title}")
+
+
+@pytest.mark.slow
 def test_book_article_chapters_describe_their_originals(html_build: Build) -> None:
     project = html_build.outdir.parents[1]
     seeds = load_all(ROOT / "seeds")

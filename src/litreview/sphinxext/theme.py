@@ -12,7 +12,9 @@ Each repair in ``static/theme.js`` and ``static/theme.css`` answers a fault a re
   landmark; the theme's first-only menu toggles all work; sidebar expanders are named;
 - search results: snippets are taken from the page's article, not its buttons ("Light Dark …"), and
   the highlighted word stays readable in dark mode;
-- a Copy button on every code block (the BibTeX on "How to cite").
+- a Copy button on every code block (the BibTeX on "How to cite");
+- the front page's title (a browser tab, a bookmark, a search result) is the book's title once,
+  not "Title — Title".
 """
 
 from __future__ import annotations
@@ -44,6 +46,19 @@ def add_static_path(app: Sphinx, config: Config) -> None:
         config.html_static_path.append(path)
     if str(TEMPLATES) not in config.templates_path:
         config.templates_path.append(str(TEMPLATES))
+
+
+def front_page_title(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """html-page-context, on the front page: its ``<title>`` is the book's title alone (the page's
+    own title is the book's title, so the theme's " — <book title>" suffix would repeat it;
+    ``templates/layout.html`` reads the flag)."""
+    if pagename == app.config.root_doc and _plain(context.get("title", "")) == _plain(app.config.html_title):
+        context["lit_title_alone"] = True
+
+
+def _plain(title: str) -> str:
+    """A title compared as words: smart quotes as typed, tags and spacing dropped."""
+    return " ".join(re.sub(r"<[^>]+>", "", title).replace("’", "'").replace("&#8217;", "'").split())
 
 
 def chapter_locators(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -110,5 +125,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", add_assets)
     app.connect("html-page-context", one_viewport)
     app.connect("html-page-context", chapter_locators)
+    app.connect("html-page-context", front_page_title)
     app.connect("html-page-context", download_menu, priority=520)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
