@@ -462,9 +462,10 @@ def paragraph_page(pdf_book: PdfBook, number: int, text: str) -> int:
 
 def test_a_locator_gives_its_paragraph_and_the_page_it_starts_on(pdf_book: PdfBook) -> None:
     """The review's "para. 4" reads "para. 4, p. 38" in the PDF, 38 being the printed number of the
-    page where the chapter's paragraph 4 begins."""
+    page where the chapter's paragraph 4 begins; the located-claims appendix lists it as "¶ 4, p. 38"."""
     from litreview.chapters.paragraphs import by_key
     from litreview.core.locators import parse
+    from litreview.sphinxext.locatedclaims import paragraph_label
     from review_support import REVIEW_PAGES, citations
 
     numbered = by_key(pdf_book.project / "seeds")
@@ -482,5 +483,9 @@ def test_a_locator_gives_its_paragraph_and_the_page_it_starts_on(pdf_book: PdfBo
             last = labels[paragraph_page(pdf_book, locator.last, paras[locator.last - 1].text)]
             pages = f"p. {first}" if first == last else f"pp. {first}–{last}"
             assert squeeze(f"{locator.label()}, {pages}") in whole, (target.key, locator, pages)
+            assert squeeze(f"{paragraph_label(locator.first, locator.last)}, {pages}") in whole, (
+                target,
+                pages,
+            )
             checked += 1
     assert checked >= 3

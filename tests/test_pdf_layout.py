@@ -197,8 +197,8 @@ def test_no_heading_is_left_at_the_foot_of_a_page(layout: Layout) -> None:
     assert not alone, "\n".join(alone)
 
 
-#: A paragraph's label in the located-claims appendix, as printed ("• ¶ 5", "• ¶ 10–14").
-PARAGRAPH_LABEL = re.compile(r"(• )?¶ ?\d+(–\d+)?")
+#: A paragraph's label in the located-claims appendix, as printed ("• ¶ 5, p. 43", "• ¶ 10–14, p. 58").
+PARAGRAPH_LABEL = re.compile(r"(• )?¶ ?\d+(–\d+)?(, pp?\. \d+(–\d+)?)?")
 FRONT_MATTER = re.compile(r"^:::\{container\} front-matter\n(.*?)^:::$", re.M | re.S)
 
 

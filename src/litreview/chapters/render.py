@@ -455,7 +455,7 @@ def numbering_note(numbered: list[Numbered]) -> str:
         f"**Paragraph numbers** (in the margin, ¶ 1–{len(numbered)}): ours, not the original’s; they count "
         f"the article’s own text in reading order: {listed}. Headings, the title, the byline and other "
         "front matter, the list of references, the note about the author and our boxes are not numbered. "
-        "A locator such as “para. 3” in the review links to ¶ 3."
+        "A locator such as “para. 3” in the review refers to ¶ 3."
     )
 
 

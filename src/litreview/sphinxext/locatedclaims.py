@@ -25,7 +25,7 @@ from sphinx.util.typing import ExtensionMetadata
 from litreview.chapters.paragraphs import anchor
 from litreview.core.typography import typographic
 from litreview.sphinxext import bookdata, derived
-from litreview.sphinxext.locators import Located, chapters_by_key, located, reading_order
+from litreview.sphinxext.locators import Located, chapters_by_key, located, pages_label, reading_order
 
 VERSION = 1
 
@@ -119,6 +119,8 @@ class FillLocatedClaims(SphinxPostTransform):
                     link["classes"].append("located-claims-para")
                     item = nodes.list_item(classes=["located-claims-paragraph"])
                     item += nodes.paragraph("", "", link)
+                    if builder.format == "latex":  # on paper: the page the paragraph is printed on
+                        item[0] += nodes.raw("", pages_label(chapter, first, last), format="latex")
                     sentences = nodes.bullet_list()
                     for loc in items:
                         where = loc.section_title or loc.docname
@@ -136,6 +138,9 @@ class FillLocatedClaims(SphinxPostTransform):
                     item += sentences
                     paragraphs += item
                 out += paragraphs
+            if builder.format == "latex":  # a record to consult, not to read: set small on paper
+                out.insert(0, nodes.raw("", r"\begingroup\small" + "\n", format="latex"))
+                out += nodes.raw("", r"\endgroup" + "\n", format="latex")
             placeholder.replace_self(out)
 
 
