@@ -259,3 +259,32 @@ def test_bad_data_is_a_warning_with_its_location(tmp_path: Path) -> None:
     assert re.search(
         r"timeline\.yaml:\d+: WARNING: kind 'rumour'.*\[litreview\.timeline\]", build.warnings
     ), build.warnings
+
+
+@pytest.mark.parametrize("drawing", [figure.PRINT_FIGURE, figure.PHONE_FIGURE])
+def test_each_kind_of_event_is_told_apart_without_colour(drawing: str) -> None:
+    """Printed in black and white, or read on a grey e-reader, the kinds still differ: each kind's
+    mark has a shape (and a fill) of its own, in the figure and in its legend."""
+    import matplotlib.pyplot as plt
+
+    names = short_names(bib.parse(ROOT / "refs.bib"))
+    fig = figure._draw(EVENTS, names, drawing)
+    try:
+        marks = {
+            (line.get_marker(), line.get_markerfacecolor() == "white", line.get_color())
+            for ax in fig.axes
+            for line in ax.get_lines()
+            if line.get_marker() not in (None, "None", "")
+        }
+        legend = {
+            (h.get_marker(), h.get_markerfacecolor() == "white")
+            for lg in fig.legends
+            for h in lg.legend_handles
+        }
+    finally:
+        plt.close(fig)
+    kinds = {event.kind for event in EVENTS}
+    shapes_by_colour = {colour: (shape, hollow) for shape, hollow, colour in marks}
+    assert len(shapes_by_colour) == len(kinds), marks  # one colour per kind drawn …
+    assert len(set(shapes_by_colour.values())) == len(kinds), marks  # … and one shape per kind
+    assert len(legend) == len(timeline.KINDS), legend

@@ -66,7 +66,7 @@ def render(book: Book) -> bytes:
             y += round(font.size * gap)
         y += 40
     band_y = max(y + 120, 1300)
-    colours = [colour for _label, colour in KINDS.values()]
+    colours = [colour for _label, colour, _shape in KINDS.values()]
     step = width / len(colours)
     for i, colour in enumerate(colours):
         draw.rectangle(

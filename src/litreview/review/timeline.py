@@ -18,15 +18,18 @@ import yaml
 from litreview.core.dates import PartialDate, parse_iso
 from litreview.core.errors import TimelineError
 
-KINDS: dict[str, tuple[str, str]] = {
-    # kind: (legend label, colour from the colour-blind-safe Okabe–Ito palette)
-    "programme": ("Programme, law or platform", "#0072B2"),
-    "target": ("Target, forecast or announcement", "#56B4E9"),
-    "measure": ("Ranking, statistic or funding", "#009E73"),
-    "politics": ("Politics and protest", "#D55E00"),
-    "war-emigration": ("War and emigration", "#CC79A7"),
-    "publication": ("Publication or concept", "#E69F00"),
+KINDS: dict[str, tuple[str, str, str]] = {
+    # kind: (legend label, colour from the colour-blind-safe Okabe–Ito palette, marker shape). The
+    # shape tells the kinds apart where colour does not (a black-and-white print, a grey e-reader).
+    "programme": ("Programme, law or platform", "#0072B2", "s"),
+    "target": ("Target, forecast or announcement", "#56B4E9", "o"),
+    "measure": ("Ranking, statistic or funding", "#009E73", "^"),
+    "politics": ("Politics and protest", "#D55E00", "D"),
+    "war-emigration": ("War and emigration", "#CC79A7", "v"),
+    "publication": ("Publication or concept", "#E69F00", "P"),
 }
+#: Kinds drawn hollow: what was announced or forecast, not what happened.
+HOLLOW = frozenset({"target"})
 REQUIRED = ("date", "label", "kind", "dated_by", "evidence", "mentioned_by")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from litreview.core.files import write_if_changed
-from litreview.review.timeline import KINDS, Event
+from litreview.review.timeline import HOLLOW, KINDS, Event
 
 SVG_SALT = "litreview-timeline"
 
@@ -44,14 +44,23 @@ def _years(events: list[Event]) -> tuple[int, int]:
     return min(years) - 1, max(years) + 2
 
 
+def _marker(kind: str) -> dict[str, Any]:
+    """A kind's mark: its colour and shape, hollow for what was only announced or forecast."""
+    _label, colour, shape = KINDS[kind]
+    face = "white" if kind in HOLLOW else colour
+    return {"marker": shape, "color": colour, "markerfacecolor": face, "markeredgecolor": colour}
+
+
 def _mark(ax: Any, event: Event, y: float, size: float) -> None:
-    """The event on the time axis: a dot at its date, or a bar over its period."""
-    colour = KINDS[event.kind][1]
+    """The event on the time axis: its kind's mark at its date, or a bar over its period with the
+    mark at its start (the shape tells the kind in black and white)."""
+    mark = _marker(event.kind)
     if event.end is not None:
-        ax.plot([event.start.begin, event.end.finish], [y, y], color=colour, linewidth=size * 0.7,
+        ax.plot([event.start.begin, event.end.finish], [y, y], color=mark["color"], linewidth=size * 0.7,
                 solid_capstyle="butt")  # fmt: skip
+        ax.plot([event.start.begin], [y], markersize=size, linestyle="none", **mark)
     else:
-        ax.plot([event.start.middle], [y], marker="o", markersize=size, color=colour, linestyle="none")
+        ax.plot([event.start.middle], [y], markersize=size, linestyle="none", **mark)
 
 
 def _year_axis(ax: Any, lo: int, hi: int, size: float) -> None:
@@ -72,7 +81,7 @@ def _year_axis(ax: Any, lo: int, hi: int, size: float) -> None:
 def _legend(fig: Any, size: float, columns: int, y: float) -> None:
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], marker="o", linestyle="none", color=c, label=lbl) for lbl, c in KINDS.values()]
+    handles = [Line2D([], [], linestyle="none", label=KINDS[kind][0], **_marker(kind)) for kind in KINDS]
     fig.legend(handles=handles, loc="upper left", ncol=columns, fontsize=size, frameon=False,
                bbox_to_anchor=(0.0, y), handletextpad=0.2, columnspacing=1.0, borderaxespad=0.0,
                labelcolor=INK)  # fmt: skip

@@ -118,9 +118,10 @@ class FillLocatedClaims(SphinxPostTransform):
                     link = make_refnode(builder, here, chapter, anchor(first), nodes.inline(label, label))
                     link["classes"].append("located-claims-para")
                     item = nodes.list_item(classes=["located-claims-paragraph"])
-                    item += nodes.paragraph("", "", link)
+                    head = nodes.paragraph("", "", link)
                     if builder.format == "latex":  # on paper: the page the paragraph is printed on
-                        item[0] += nodes.raw("", pages_label(chapter, first, last), format="latex")
+                        head += nodes.raw("", pages_label(chapter, first, last), format="latex")
+                    item += head
                     sentences = nodes.bullet_list()
                     for loc in items:
                         where = loc.section_title or loc.docname

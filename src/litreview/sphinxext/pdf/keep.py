@@ -67,9 +67,10 @@ class KeepTogether(SphinxPostTransform):
                 and not any(isinstance(a, nodes.Element) and UNIT_CLASS in a["classes"] for a in ancestors(n))
             )
         ]
-        for lead in list(self.document.findall(_is_lead)):
-            if isinstance(lead, nodes.list_item):  # its label, then the first lines of its sublist
-                lines = estimated_lines(lead[0])
+        for lead in [n for n in self.document.findall(_is_lead) if isinstance(n, nodes.Element)]:
+            label = lead[0] if isinstance(lead, nodes.list_item) else None
+            if isinstance(label, nodes.Element):  # a list item: its label, then its sublist's first lines
+                lines = estimated_lines(label)
             else:
                 follows = lead.next_node(descend=False, siblings=True, ascend=True)
                 lines = estimated_lines(lead) + (HEADING_LINES if isinstance(follows, nodes.section) else 0)
