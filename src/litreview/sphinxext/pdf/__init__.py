@@ -5,7 +5,7 @@
 - :mod:`.tables`: tables as longtables with ragged columns sized by their content;
 - :mod:`.text`: breakable addresses, index headwords, notes sections left empty;
 - :mod:`.keep`: How to cite entries and BibTeX blocks kept on one page;
-- :mod:`.indexing`: the index points to where a term or an author is discussed;
+- :mod:`.indexing`: the index's xindy style (what it holds is :mod:`litreview.sphinxext.bookindex`'s);
 - :mod:`.xrefs`: cross-references followed by the chapter or section number and page;
 - :mod:`.xmp`: the PDF's XMP metadata (hyperxmp), from the book's facts;
 - :mod:`.tex`: escaping helpers.
@@ -18,7 +18,7 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
-from litreview.sphinxext.pdf.indexing import IndexDiscussions, add_xindy_style
+from litreview.sphinxext.pdf.indexing import add_xindy_style
 from litreview.sphinxext.pdf.keep import KeepTogether
 from litreview.sphinxext.pdf.preamble import add_style_file
 from litreview.sphinxext.pdf.structure import (
@@ -48,5 +48,4 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(IndexHyphens)
     app.add_post_transform(KeepTogether)
     app.add_post_transform(PrintedCrossReferences)
-    app.add_post_transform(IndexDiscussions)
     return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}
