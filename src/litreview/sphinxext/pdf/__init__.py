@@ -18,7 +18,7 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
-from litreview.sphinxext.pdf.indexing import add_xindy_style
+from litreview.sphinxext.pdf.indexing import PrintSeeAlso, add_xindy_style
 from litreview.sphinxext.pdf.keep import KeepTogether
 from litreview.sphinxext.pdf.preamble import add_style_file
 from litreview.sphinxext.pdf.structure import (
@@ -46,6 +46,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(BreakableUrls)
     app.add_post_transform(DropEmptySections)
     app.add_post_transform(IndexHyphens)
+    app.add_post_transform(PrintSeeAlso)
     app.add_post_transform(KeepTogether)
     app.add_post_transform(PrintedCrossReferences)
     return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}
