@@ -36,17 +36,19 @@ from litreview.core.doctree import ancestors
 from litreview.core.errors import IndexTopicsError
 from litreview.review.indextopics import IndexTopics, Topic, fold, load_index_topics
 from litreview.sphinxext import bookdata
+from litreview.sphinxext.seedcite import seedcite_node
 from litreview.sphinxext.warnings import LitreviewWarnings, warn
 
 logger = logging.getLogger(__name__)
 
 #: Pages whose own text is not indexed: the back matter lists, not discusses.
 NOT_INDEXED = ("references", "glossary", "how-to-cite", "provenance", "colophon", "located-claims")
-#: Where no index entry goes: titles and captions (moving arguments in LaTeX), code, other links.
+#: Where no index entry goes: titles and captions (moving arguments in LaTeX), code, links (a
+#: printed reference marker's too), what only one edition shows.
 SKIP_INSIDE = (
     nodes.title, nodes.subtitle, nodes.caption, nodes.rubric, nodes.term, nodes.literal,
     nodes.literal_block, nodes.raw, nodes.comment, nodes.math, nodes.target, nodes.reference,
-    addnodes.pending_xref, addnodes.index,
+    addnodes.pending_xref, addnodes.index, addnodes.only, seedcite_node,
 )  # fmt: skip
 
 
