@@ -23,7 +23,11 @@ def _entries(html: str) -> dict[str, Tag]:
     found = {}
     for ul in soup.select("ul.lit-index"):
         for li in ul.find_all("li", recursive=False):
-            found[squeeze(li.contents[0].get_text() if isinstance(li.contents[0], Tag) else li.contents[0]).split(":")[0].casefold()] = li
+            found[
+                squeeze(li.contents[0].get_text() if isinstance(li.contents[0], Tag) else li.contents[0])
+                .split(":")[0]
+                .casefold()
+            ] = li
     return found
 
 
@@ -33,7 +37,9 @@ def _heading(entries: dict[str, Tag], heading: str) -> Tag:
     return li
 
 
-def test_the_web_index_sends_a_topic_to_the_paragraphs_that_name_it(project_copy: Path, html_build: Build) -> None:
+def test_the_web_index_sends_a_topic_to_the_paragraphs_that_name_it(
+    project_copy: Path, html_build: Build
+) -> None:
     """Every topic links to a page other than the glossary, and each such link leads to a
     paragraph that names the topic (one of its words)."""
     assert html_build.returncode == 0, html_build.stderr
@@ -95,8 +101,16 @@ topics:
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        (GOOD + "  - heading: Exit\n    words: [Emigration]\n", 7, "'Emigration' is given for 'Emigration' (line 4) too"),
-        (GOOD + "  - heading: Voice\n    words: [voice]\n    also: [Exit]\n", 7, "'also' names no heading of this file: Exit"),
+        (
+            GOOD + "  - heading: Exit\n    words: [Emigration]\n",
+            7,
+            "'Emigration' is given for 'Emigration' (line 4) too",
+        ),
+        (
+            GOOD + "  - heading: Voice\n    words: [voice]\n    also: [Exit]\n",
+            7,
+            "'also' names no heading of this file: Exit",
+        ),
         (GOOD + "  - heading: Voice\n    word: [voice]\n", 7, "unknown field(s): word"),
         (GOOD + "  - heading: Voice\n", 7, "topic 'Voice' has no words to find it by"),
         (GOOD + "names:\n  - heading: Sear, Mohammad J\n    words: [Sear]\n", 8, "a name has no words"),

@@ -14,10 +14,10 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from editions_support import TOCTREE, pdftotext, read_page, toctree_entries
-from printed_index import Entry, read_index
 from litreview.core import rights
 from litreview.core.book import load_book
 from litreview.core.outputs import FILE_STEM
+from printed_index import Entry, read_index
 from support import Build, fold_typography, squeeze
 
 pytestmark = pytest.mark.slow
@@ -151,7 +151,9 @@ def printed_index(pdf: Path) -> list[Entry]:
     return read_index(pdf, first + 1, len(reader.pages))
 
 
-def _outline_pages(reader: PdfReader, items: list | None = None, depth: int = 0) -> list[tuple[int, str, int]]:
+def _outline_pages(
+    reader: PdfReader, items: list | None = None, depth: int = 0
+) -> list[tuple[int, str, int]]:
     """Bookmarks in order as (depth, title, 0-based page)."""
     found: list[tuple[int, str, int]] = []
     for item in reader.outline if items is None else items:
@@ -208,9 +210,14 @@ def test_each_topic_is_one_heading_at_the_pages_that_name_it(
     reader = PdfReader(pdf)
     physical = {label: i for i, label in enumerate(reader.page_labels)}
     outline = {title: page for _d, title, page in _outline_pages(reader)}
-    glossary = {reader.page_labels[i] for i in range(outline["Glossary"], outline[fold_typography("How to cite")])}
+    glossary = {
+        reader.page_labels[i] for i in range(outline["Glossary"], outline[fold_typography("How to cite")])
+    }
     # -raw as well: a table cell's lines stay together in the order they were set
-    pages = [squeeze(a + b).casefold() for a, b in zip(pdftotext(pdf).split("\f"), pdftotext(pdf, "-raw").split("\f"))]
+    pages = [
+        squeeze(a + b).casefold()
+        for a, b in zip(pdftotext(pdf).split("\f"), pdftotext(pdf, "-raw").split("\f"), strict=True)
+    ]
     topics = load_index_topics(project_copy / "book" / "index-topics.yaml")
     wrong = []
     for topic in topics.topics:
@@ -223,7 +230,9 @@ def test_each_topic_is_one_heading_at_the_pages_that_name_it(
     assert not wrong, f"the index gives pages that do not name the topic: {wrong}"
 
 
-def test_other_spellings_send_the_reader_to_the_one_heading(project_copy: Path, printed_index: list[Entry]) -> None:
+def test_other_spellings_send_the_reader_to_the_one_heading(
+    project_copy: Path, printed_index: list[Entry]
+) -> None:
     """A variant a reader may look up ("Digital government", "Sear, Muhammad J") prints "see" and
     the heading, with no page of its own; a glossary term's other spellings too."""
     from litreview.review.indextopics import load_index_topics

@@ -91,7 +91,7 @@ def _entries(data: dict[str, Any], root: yaml.Node, section: str, path: Path) ->
     raw_items = data.get(section) or []
     if not isinstance(raw_items, list):
         raise IndexTopicsError(f"'{section}' must be a list", path, 1)
-    nodes = next((v.value for k, v in root.value if k.value == section), [])  # type: ignore[union-attr]
+    nodes: list[yaml.Node] = next((v.value for k, v in root.value if k.value == section), [])
     found = []
     for raw, node in zip(raw_items, nodes, strict=True):
         line = node.start_mark.line + 1
@@ -143,5 +143,7 @@ def load_index_topics(path: Path) -> IndexTopics:
             raise IndexTopicsError(f"topic {topic.heading!r} has no words to find it by", path, topic.line)
         missing = [h for h in topic.also if h not in headings]
         if missing:
-            raise IndexTopicsError(f"'also' names no heading of this file: {', '.join(missing)}", path, topic.line)
+            raise IndexTopicsError(
+                f"'also' names no heading of this file: {', '.join(missing)}", path, topic.line
+            )
     return IndexTopics(tuple(topics), tuple(names))

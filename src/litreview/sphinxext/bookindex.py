@@ -165,7 +165,10 @@ class BookIndex(SphinxTransform):
                 if topic is None or (block, topic.heading) in seen:
                     continue
                 seen.add((block, topic.heading))
-                pieces += [nodes.Text(str(text)[start : match.start()]), *self._marker([self._topic_entry(topic, on)])]
+                pieces += [
+                    nodes.Text(str(text)[start : match.start()]),
+                    *self._marker([self._topic_entry(topic, on)]),
+                ]
                 start = match.start()
             if not pieces:
                 continue
@@ -203,7 +206,9 @@ class BookIndex(SphinxTransform):
             see.update(dict.fromkeys(topic.see, topic.heading))
         entries = [("see", f"{variant}; {heading}", "", "", None) for variant, heading in see.items()]
         entries += [
-            ("seealso", f"{topic.heading}; {also}", "", "", None) for topic in topics.topics for also in topic.also
+            ("seealso", f"{topic.heading}; {also}", "", "", None)
+            for topic in topics.topics
+            for also in topic.also
         ]
         section = self.document.next_node(nodes.section)
         if entries and section is not None:
@@ -222,7 +227,14 @@ class BookIndex(SphinxTransform):
     @staticmethod
     def _block(node: nodes.Node) -> nodes.Node:
         """The paragraph (or other body element) a piece of text belongs to."""
-        return next((a for a in ancestors(node) if isinstance(a, nodes.TextElement) and not isinstance(a, nodes.Inline)), node)
+        return next(
+            (
+                a
+                for a in ancestors(node)
+                if isinstance(a, nodes.TextElement) and not isinstance(a, nodes.Inline)
+            ),
+            node,
+        )
 
     def _marker(self, entries: list[tuple[str, str, str, str, None]]) -> list[nodes.Node]:
         """An index node and its link target, as Sphinx's ``{index}`` role makes them."""
