@@ -250,6 +250,8 @@ def test_other_spellings_send_the_reader_to_the_one_heading(
         (entry,) = _headed(printed_index, variant)
         assert [squeeze(s) for s in entry.see] == [squeeze(heading)], (variant, entry)
         assert not entry.all_pages, (variant, entry)
+        (target,) = _headed(printed_index, heading)
+        assert target.all_pages, (heading, target)
 
 
 def test_a_topic_s_subentries_name_the_article_that_discusses_it(

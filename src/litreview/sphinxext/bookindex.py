@@ -79,7 +79,8 @@ class BookIndex(SphinxTransform):
 
     def apply(self, **kwargs: Any) -> None:
         app = bookdata.app_of(self.env)
-        self.env.note_dependency(str(topics_path(app)))
+        if topics_path(app).is_file():  # a missing dependency would count as changed on every build
+            self.env.note_dependency(str(topics_path(app)))
         topics = load(app)
         if topics is None:
             return
