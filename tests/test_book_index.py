@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, Tag
 from litreview.core.errors import IndexTopicsError
 from litreview.core.outputs import FILE_STEM
 from litreview.review.indextopics import load_index_topics
-from support import Build, squeeze
+from support import Build, copy_project, line_of, sphinx_build, squeeze
 
 
 def _entries(html: str) -> dict[str, Tag]:
@@ -136,3 +136,44 @@ def test_the_books_topics_file_is_sound(project_copy: Path) -> None:
             match = pattern.search(f"A sentence on {word} here.")
             assert match and topics.topic_of(match.group()) == topic, (topic.heading, word)
     assert re.search(r"\w", topics.topics[0].heading)
+
+
+# -- the build says where the index's data is wrong ---------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_linked_term_without_a_heading_is_reported_at_its_link(tmp_path: Path) -> None:
+    """A glossary term the review links but the topics file lacks stops the build at the link's line."""
+    project = copy_project(tmp_path / "project")
+    topics_file = project / "book" / "index-topics.yaml"
+    text = topics_file.read_text("utf-8")
+    block = re.search(r"^  - heading: Dvizhukha\n(?:    .*\n)+", text, re.M)
+    assert block, "the topics file has no Dvizhukha to remove"
+    topics_file.write_text(text.replace(block.group(), ""), encoding="utf-8")
+    review = next(
+        p
+        for p in sorted((project / "book" / "review").glob("*.md"))
+        if "{term}`dvizhukha`" in p.read_text("utf-8")
+    )
+    line = line_of(review, "{term}`dvizhukha`")
+    build = sphinx_build(project, "html")
+    assert build.returncode != 0
+    expected = f"review/{review.name}:{line}: WARNING: the glossary term 'dvizhukha' has no heading in "
+    assert expected + "index-topics.yaml" in build.stderr, build.stderr
+
+
+@pytest.mark.slow
+def test_a_wrong_topics_file_stops_the_build_at_its_line(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    topics_file = project / "book" / "index-topics.yaml"
+    text = topics_file.read_text("utf-8")
+    topics_file.write_text(
+        text.replace("    words: [apathy]\n", "    words: [apathy, emigration]\n"), encoding="utf-8"
+    )
+    line = line_of(topics_file, "heading: Emigration")
+    build = sphinx_build(project, "html")
+    assert build.returncode != 0
+    assert "Traceback" not in build.stdout + build.stderr
+    assert re.search(
+        rf"index-topics\.yaml:{line}: WARNING: 'Emigration' is given for 'Apathy' \(line", build.stderr
+    ), build.stderr

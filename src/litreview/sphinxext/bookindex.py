@@ -20,6 +20,7 @@ changes (the index and its link target sit between two pieces of one text).
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -56,16 +57,30 @@ def topics_path(app: Sphinx) -> Path:
     return Path(app.srcdir) / app.config.litreview_index_topics
 
 
+#: Per build: the topics file's state (modification time, size) and what was read from it.
+_LOADED: weakref.WeakKeyDictionary[Sphinx, tuple[tuple[int, int], IndexTopics | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def load(app: Sphinx) -> IndexTopics | None:
     """The topics (none when the book has no such file), or None, with a warning at the file's
-    line, when the file is wrong."""
-    if not topics_path(app).is_file():
+    line (once per build), when the file is wrong. Read once per build while the file is unchanged."""
+    path = topics_path(app)
+    if not path.is_file():
         return IndexTopics((), ())
+    stat = path.stat()
+    state = (stat.st_mtime_ns, stat.st_size)
+    if app in _LOADED and _LOADED[app][0] == state:
+        return _LOADED[app][1]
+    topics: IndexTopics | None
     try:
-        return load_index_topics(topics_path(app))
+        topics = load_index_topics(path)
     except IndexTopicsError as exc:
         warn(logger, LitreviewWarnings.INDEX, "%s", exc.message, location=f"{exc.path}:{exc.line or 0}")
-        return None
+        topics = None
+    _LOADED[app] = (state, topics)
+    return topics
 
 
 def _entry(text: str, main: str = "") -> tuple[str, str, str, str, None]:
