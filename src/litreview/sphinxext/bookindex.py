@@ -9,7 +9,8 @@ read, before Sphinx collects its index entries, this adds:
   under the heading itself in the editors' text (the preface and the review), and under
   "<Makers> on" in an article's chapter, so a reader sees which article discusses it where;
 - each article's makers where our text cites the article, under the chapter that cites it
-  ("Stafeev, Sergei › Fault lines"), and at the opening of the article's own chapter;
+  ("Stafeev, Sergei › Fault lines"), and at the opening of the article's own chapter (the main
+  entry, in bold);
 - in the glossary, a term's other spellings as "see" entries to its one heading, and the file's
   variants ("see") and related headings ("see also").
 
@@ -192,12 +193,12 @@ class BookIndex(SphinxTransform):
             parent.replace(text, [p for p in pieces if not isinstance(p, nodes.Text) or str(p)])
 
     def index_opening(self, names: list[str]) -> None:
-        """The article's makers at the opening of its chapter."""
+        """The article's makers at the opening of its chapter, its main entry (in bold on paper)."""
         section = self.document.next_node(nodes.section)
         if section is not None and section.children and isinstance(section[0], nodes.title):
             target_id = f"index-{self.env.new_serialno('index')}"
             section.insert(1, nodes.target("", "", ids=[target_id]))
-            section.insert(1, addnodes.index(entries=[("single", n, target_id, "", None) for n in names]))
+            section.insert(1, addnodes.index(entries=[("single", n, target_id, "main", None) for n in names]))
 
     def glossary(self, topics: IndexTopics) -> None:
         """A term's other spellings "see" its one heading; the file's variants and related headings."""
