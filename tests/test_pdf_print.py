@@ -234,7 +234,8 @@ def test_other_spellings_send_the_reader_to_the_one_heading(
     project_copy: Path, printed_index: list[Entry]
 ) -> None:
     """A variant a reader may look up ("Digital government", "Sear, Muhammad J") prints "see" and
-    the heading, with no page of its own; a glossary term's other spellings too."""
+    the heading, with no page of its own; a glossary term's other spellings too; a related
+    heading prints "see also"."""
     from litreview.review.indextopics import load_index_topics
 
     topics = load_index_topics(project_copy / "book" / "index-topics.yaml")
@@ -252,6 +253,10 @@ def test_other_spellings_send_the_reader_to_the_one_heading(
         assert not entry.all_pages, (variant, entry)
         (target,) = _headed(printed_index, heading)
         assert target.all_pages, (heading, target)
+    for topic in topics.topics:  # related headings: "see also", after the pages
+        if topic.also:
+            (entry,) = _headed(printed_index, topic.heading)
+            assert sorted(map(squeeze, entry.see_also)) == sorted(map(squeeze, topic.also)), entry
 
 
 def test_a_topic_s_subentries_name_the_article_that_discusses_it(
