@@ -40,6 +40,7 @@ extensions = [
     "litreview.sphinxext.locatedclaims",  # {located-claims}: the review's located claims, by article and ¶
     "litreview.sphinxext.corpus",  # {corpus-table}: the review's table of the articles, counted from seeds/
     "litreview.sphinxext.timeline",  # {timeline-figure}/{timeline-table}: from book/review/timeline.yaml
+    "litreview.sphinxext.bookindex",  # the index in every edition: book/index-topics.yaml, the makers
     "litreview.sphinxext.numbering",  # chapters 1, 2, … across the parts, as the PDF; back matter unnumbered
     "litreview.sphinxext.pdf",  # the PDF: litreview.sty, book structure, tables, breakable addresses
     "litreview.sphinxext.epub",  # the EPUB: its stylesheet, and what epubcheck rejects in Sphinx's output

@@ -17,6 +17,7 @@ from editions_support import TOCTREE, pdftotext, read_page, toctree_entries
 from litreview.core import rights
 from litreview.core.book import load_book
 from litreview.core.outputs import FILE_STEM
+from printed_index import Entry, read_index
 from support import Build, fold_typography, squeeze
 
 pytestmark = pytest.mark.slow
@@ -141,53 +142,156 @@ def _outline(reader: PdfReader, items: list) -> list:
 
 # -- the index: where a term or an author is discussed -------------------------------------------
 
-PAGES = r"(?:[0-9ivxlc]+(?:–[0-9]+)?)"
+
+@pytest.fixture(scope="module")
+def printed_index(pdf: Path) -> list[Entry]:
+    """The index as printed: from its bookmark to the last page."""
+    reader = PdfReader(pdf)
+    first = next(page for _depth, title, page in _outline_pages(reader) if title == "Index")
+    return read_index(pdf, first + 1, len(reader.pages))
 
 
-def index_pages(text: str, headword: str) -> set[str]:
-    """The pages the printed index gives for a headword ("17–27" counts as 17 and 27)."""
-    match = re.search(rf"(?:^|\s){re.escape(headword)}, ({PAGES}(?:, {PAGES})*)", text)
-    assert match, f"{headword!r} is not in the index"
-    return {page for ref in match.group(1).split(", ") for page in ref.split("–")}
+def _outline_pages(
+    reader: PdfReader, items: list | None = None, depth: int = 0
+) -> list[tuple[int, str, int]]:
+    """Bookmarks in order as (depth, title, 0-based page)."""
+    found: list[tuple[int, str, int]] = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            found += _outline_pages(reader, item, depth + 1)
+        else:
+            found.append((depth, fold_typography(item.title), reader.get_destination_page_number(item)))
+    return found
 
 
-def test_the_index_gives_where_each_author_and_term_is_discussed(project_copy: Path, pdf: Path) -> None:
+def _headed(entries: list[Entry], heading: str) -> list[Entry]:
+    return [e for e in entries if squeeze(e.text).casefold() == squeeze(heading).casefold()]
+
+
+def test_the_index_gives_where_each_author_and_term_is_discussed(
+    project_copy: Path, pdf: Path, printed_index: list[Entry]
+) -> None:
     """Each article's makers are indexed where the book cites the article and where its chapter
     opens, not once at the corpus chapter; a term the review links is indexed there as well as at
     its definition in the glossary."""
     from litreview.core import bib
     from litreview.core.seeds import load_all
+    from litreview.review.indextopics import load_index_topics
 
     reader = PdfReader(pdf)
     labels = reader.page_labels
-    outline = {
-        fold_typography(i.title): reader.get_destination_page_number(i)
-        for i in _outline(reader, reader.outline)
-    }
-    pages = pdftotext(pdf, "-raw").split("\f")  # -raw: an entry's wrapped lines stay together
-    text = re.sub(r"–\s+", "–", " ".join(" ".join(pages[outline["Index"] :]).split()))
+    outline = {title: page for _d, title, page in _outline_pages(reader)}
     data = bib.parse(project_copy / "refs.bib")
     for meta in load_all(project_copy / "seeds"):
         opens = labels[outline[fold_typography(bib.field_text(data.entries[meta.key], "title"))]]
         for name in bib.makers(data.entries[meta.key]):
-            found = index_pages(text, name.inverted)
-            assert opens in found and len(found) >= 5, (name.inverted, opens, found)
+            (entry,) = _headed(printed_index, name.inverted)
+            assert opens in entry.pages and len(entry.all_pages) >= 5, (name.inverted, opens, entry)
     glossary = range(outline["Glossary"], outline[fold_typography("How to cite")])
     defined = {labels[i] for i in glossary}
     review = " ".join(p.read_text("utf-8") for p in sorted((project_copy / "book" / "review").glob("*.md")))
     linked = {m.split(" <")[-1].rstrip(">") for m in re.findall(r"\{term\}`([^`]+)`", review)}
-    headwords = re.findall(
-        r"^(\S[^\n]*)\n  \S", (project_copy / "book" / "glossary.md").read_text("utf-8"), re.M
-    )
-    checked = 0
+    topics = load_index_topics(project_copy / "book" / "index-topics.yaml")
     for term in linked:
-        headword = next((h for h in headwords if h.casefold() == term.casefold()), None)
-        if headword is None:
-            continue
-        found = index_pages(text, headword.replace("-", "‐"))
-        assert found & defined and found - defined, (headword, found)
-        checked += 1
-    assert checked >= 5
+        topic = topics.topic_named(term)
+        assert topic is not None, f"{term!r} is linked but has no heading in index-topics.yaml"
+        (entry,) = _headed(printed_index, topic.heading)
+        assert entry.pages & defined and entry.pages - defined, (topic.heading, entry.pages)
+    assert len(linked) >= 5
+
+
+def test_each_topic_is_one_heading_at_the_pages_that_name_it(
+    project_copy: Path, pdf: Path, printed_index: list[Entry]
+) -> None:
+    """Every topic of book/index-topics.yaml is one heading, and each page it (or a subentry) gives
+    prints one of the topic's words there, its definition's page in the glossary aside."""
+    from litreview.review.indextopics import load_index_topics
+
+    reader = PdfReader(pdf)
+    physical = {label: i for i, label in enumerate(reader.page_labels)}
+    outline = {title: page for _d, title, page in _outline_pages(reader)}
+    glossary = {
+        reader.page_labels[i] for i in range(outline["Glossary"], outline[fold_typography("How to cite")])
+    }
+    # -raw as well: a table cell's lines stay together in the order they were set
+    pages = [
+        squeeze(a + b).casefold()
+        for a, b in zip(pdftotext(pdf).split("\f"), pdftotext(pdf, "-raw").split("\f"), strict=True)
+    ]
+    topics = load_index_topics(project_copy / "book" / "index-topics.yaml")
+    wrong = []
+    for topic in topics.topics:
+        found = _headed(printed_index, topic.heading)
+        assert len(found) == 1, f"{topic.heading!r} is {len(found)} headings"
+        words = [squeeze(w).casefold() for w in topic.words]
+        for page in sorted(found[0].all_pages - glossary):
+            if not any(w in pages[physical[page]] for w in words):
+                wrong.append(f"{topic.heading}: p. {page}")
+    assert not wrong, f"the index gives pages that do not name the topic: {wrong}"
+
+
+def test_other_spellings_send_the_reader_to_the_one_heading(
+    project_copy: Path, printed_index: list[Entry]
+) -> None:
+    """A variant a reader may look up ("Digital government", "Sear, Muhammad J") prints "see" and
+    the heading, with no page of its own; a glossary term's other spellings too; a related
+    heading prints "see also"."""
+    from litreview.review.indextopics import load_index_topics
+
+    topics = load_index_topics(project_copy / "book" / "index-topics.yaml")
+    glossary = (project_copy / "book" / "glossary.md").read_text("utf-8")
+    block = glossary[glossary.index("```{glossary}") : glossary.rindex("```")]
+    groups = [g.splitlines() for g in re.findall(r"^((?:\S[^\n]*\n)+)  \S", block.split("\n", 1)[1], re.M)]
+    expected = {(v, t.heading) for t in (*topics.topics, *topics.names) for v in t.see}
+    for group in (g for g in groups if len(g) > 1):
+        heading = next((t.heading for s in group if (t := topics.topic_named(s))), group[0])
+        expected |= {(s, heading) for s in group if squeeze(s) != squeeze(heading)}
+    assert len(expected) >= 10
+    for variant, heading in sorted(expected):
+        (entry,) = _headed(printed_index, variant)
+        assert [squeeze(s) for s in entry.see] == [squeeze(heading)], (variant, entry)
+        assert not entry.all_pages, (variant, entry)
+        (target,) = _headed(printed_index, heading)
+        assert target.all_pages, (heading, target)
+    for topic in topics.topics:  # related headings: "see also", after the pages
+        if topic.also:
+            (entry,) = _headed(printed_index, topic.heading)
+            assert sorted(map(squeeze, entry.see_also)) == sorted(map(squeeze, topic.also)), entry
+
+
+def test_a_topic_s_subentries_name_the_article_that_discusses_it(
+    project_copy: Path, pdf: Path, printed_index: list[Entry]
+) -> None:
+    """A topic's subentry "Sear on" gives pages inside that article's chapter; an author's
+    subentries name the chapters of ours that cite the article."""
+    from litreview.core import bib
+    from litreview.core.seeds import load_all
+
+    reader = PdfReader(pdf)
+    labels = reader.page_labels
+    items = _outline_pages(reader)
+    data = bib.parse(project_copy / "refs.bib")
+    chapters = {}
+    for meta in load_all(project_copy / "seeds"):
+        entry = data.entries[meta.key]
+        title = fold_typography(bib.field_text(entry, "title"))
+        at = next(i for i, (_d, t, _p) in enumerate(items) if t == title)
+        depth, _t, start = items[at]
+        pages = range(start, next(p for d, _t, p in items[at + 1 :] if d <= depth))
+        chapters[f"{bib.cited_name(entry)} on"] = {labels[i] for i in pages}
+    subentries = [(e.text, s) for e in printed_index for s in e.subentries if s.text in chapters]
+    assert len({text for text, _s in subentries}) >= 10, subentries
+    outside = [(t, s.text, s.pages - chapters[s.text]) for t, s in subentries if s.pages - chapters[s.text]]
+    assert not outside, outside
+    review = {fold_typography(t) for t in re.findall(r"^# (.+)$", _review_text(project_copy), re.M)}
+    for meta in load_all(project_copy / "seeds"):
+        for name in bib.makers(data.entries[meta.key]):
+            (entry,) = _headed(printed_index, name.inverted)
+            assert {s.text for s in entry.subentries} & review, (name.inverted, entry.subentries)
+
+
+def _review_text(project: Path) -> str:
+    return "\n".join(p.read_text("utf-8") for p in sorted((project / "book" / "review").glob("*.md")))
 
 
 # -- tables: no word broken at a line's end -------------------------------------------------------

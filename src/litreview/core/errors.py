@@ -67,3 +67,7 @@ class TimelineError(LitReviewError):
 
 class CorpusError(LitReviewError):
     """The corpus table's notes are malformed, or an article's key is missing from refs.bib."""
+
+
+class IndexTopicsError(LitReviewError):
+    """The book's index topics (book/index-topics.yaml) are malformed."""

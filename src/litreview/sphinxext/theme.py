@@ -61,21 +61,51 @@ def _plain(title: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", "", title).replace("’", "'").replace("&#8217;", "'").split())
 
 
+def reading_order(env: Any, root: str) -> list[str]:
+    """The pages in the order a reader meets them: the front page, then its toctrees depth first."""
+    found: list[str] = []
+
+    def walk(docname: str) -> None:
+        if docname in found:
+            return
+        found.append(docname)
+        for child in env.toctree_includes.get(docname, []):
+            walk(child)
+
+    walk(root)
+    return found
+
+
 def chapter_locators(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """html-page-context, on the index: ``lit_locator(href)`` names the chapter a locator leads to,
-    with its number where it has one ("4. Fault lines"), in the HTML and the EPUB alike."""
+    with its number where it has one ("4. Fault lines"), the front page as the preface, in the HTML
+    and the EPUB alike; each entry's locators come in reading order, as the printed index's pages."""
     if pagename != "genindex":
         return
     env, labels = app.env, {}
+    preface = str(getattr(app.config, "litreview_epub_preface", "Preface"))
     for docname in env.found_docs:
         if docname not in env.titles:
             continue
         number = env.toc_secnumbers.get(docname, {}).get("")
-        title = env.titles[docname].astext()
+        title = preface if docname == app.config.root_doc else env.titles[docname].astext()
         labels[app.builder.get_relative_uri(pagename, docname)] = (
             f"{'.'.join(map(str, number))}. {title}" if number else title
         )
     context["lit_locator"] = lambda href: labels.get(href.partition("#")[0], href.partition("#")[0])
+    order = {
+        app.builder.get_relative_uri(pagename, docname): i
+        for i, docname in enumerate(reading_order(env, app.config.root_doc))
+    }
+
+    def in_order(links: list) -> list:
+        return sorted(links, key=lambda link: order.get(link[1].partition("#")[0], len(order)))
+
+    for _key, entries in context.get("genindexentries", []):
+        for _name, (links, subitems, _sortkey) in entries:
+            links[:] = in_order(links)
+            for _subname, sublinks in subitems:
+                sublinks[:] = in_order(sublinks)
 
 
 def download_menu(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:

@@ -30,6 +30,8 @@ class LitreviewWarnings(StrEnum):
     """A "How to cite" box cannot be made."""
     SEEDCITE = "seedcite"
     """A printed reference marker names a key that is not in the bibliography, or cannot be linked."""
+    INDEX = "index"
+    """The index topics cannot be read, or a glossary term the text links has no index heading."""
     BIBTEX_INTERNALS = "bibtex_internals"
     """The installed sphinxcontrib-bibtex is not a version our use of its internals was checked against."""
 

@@ -6,7 +6,7 @@
 - :mod:`.rowblocks`: a table of rows too tall for a page printed one block per row;
 - :mod:`.text`: breakable addresses, index headwords, notes sections left empty;
 - :mod:`.keep`: How to cite entries and BibTeX blocks kept on one page;
-- :mod:`.indexing`: the index points to where a term or an author is discussed;
+- :mod:`.indexing`: the index's xindy style (what it holds is :mod:`litreview.sphinxext.bookindex`'s);
 - :mod:`.xrefs`: cross-references followed by the chapter or section number and page;
 - :mod:`.xmp`: the PDF's XMP metadata (hyperxmp), from the book's facts;
 - :mod:`.tex`: escaping helpers.
@@ -19,7 +19,7 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
-from litreview.sphinxext.pdf.indexing import IndexDiscussions, add_xindy_style
+from litreview.sphinxext.pdf.indexing import PrintSeeAlso, add_xindy_style
 from litreview.sphinxext.pdf.keep import KeepTogether
 from litreview.sphinxext.pdf.preamble import add_style_file
 from litreview.sphinxext.pdf.rowblocks import TablesPerRow
@@ -49,7 +49,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(BreakableUrls)
     app.add_post_transform(DropEmptySections)
     app.add_post_transform(IndexHyphens)
+    app.add_post_transform(PrintSeeAlso)
     app.add_post_transform(KeepTogether)
     app.add_post_transform(PrintedCrossReferences)
-    app.add_post_transform(IndexDiscussions)
     return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}
