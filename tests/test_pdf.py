@@ -292,7 +292,7 @@ def test_the_timeline_figure_is_searchable_text_in_no_type_3_font(pdf_book: PdfB
     fonts = subprocess.run(["pdffonts", str(pdf_book.pdf)], capture_output=True, text=True, check=True).stdout
     assert "Type 3" not in fonts, fonts
     events = load_events(pdf_book.project / "book" / "review" / "timeline.yaml")
-    legend = [label for label, _colour in KINDS.values()]
+    legend = [label for label, _colour, _shape in KINDS.values()]
     pages = pdftotext(pdf_book.pdf, "-raw").split("\f")
     shown = [squeeze(p) for p in pages if all(squeeze(label) in squeeze(p) for label in legend)]
     assert len(shown) == 1, f"the legend is on {len(shown)} pages"
