@@ -121,7 +121,7 @@ latex_elements = {
     "releasename": "Version",
     "maketitle": f"\\date{{{BOOK.date_released.day} {BOOK.date_released:%B %Y}}}\\sphinxmaketitle",
     "preamble": latex_preamble(BOOK),  # litreview.sty (pdf/), then the PDF's Subject/Keywords
-    "figure_align": "tbp",  # the text fills the page before a tall figure; pdf.tables keeps it before the table after it
+    "figure_align": "tbp",  # text fills the page before a tall figure; pdf.tables keeps it before a table
 }
 latex_show_urls = "inline"  # a printed page cannot be clicked: "original page (https://…)", not a
 # numbered note that would run in one series with the chapter's own notes
