@@ -244,7 +244,7 @@ def test_with_an_address_the_colophon_pdf_title_page_and_epub_name_it(addressed:
     assert expected_colophon(BASE).address_line in colophon
     sty = (addressed / "_build" / "latex" / "litcolophon.sty").read_text(encoding="utf-8")
     assert rf"\authoraddress{{\url{{{BASE}}}}}" in sty  # the title page
-    assert rf"The book's address: \url{{{BASE}}}" in sty  # the verso
+    assert rf"The book’s address: \url{{{BASE}}}" in sty  # the verso, with a typographic apostrophe
     package = opf(addressed / "_build" / "epub" / f"{FILE_STEM}.epub")
     assert package.find(f".//{DC}source").text == BASE
     assert package.find(f".//{DC}rights").text == rights.rights_line(BOOK)

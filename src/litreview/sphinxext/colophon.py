@@ -34,6 +34,7 @@ from litreview.core import rights
 from litreview.core.errors import LitReviewError
 from litreview.core.files import write_atomic
 from litreview.core.order import article_keys
+from litreview.core.typography import typographic
 from litreview.sphinxext import bookdata, derived
 
 logger = logging.getLogger(__name__)
@@ -175,14 +176,18 @@ def footer_context(app: Sphinx, pagename: str, templatename: str, context: dict,
 
 
 def tex(text: str) -> str:
-    """Plain text for xelatex, every address in it set as a URL (xurl may break it anywhere)."""
+    """Plain text for xelatex with typographic quotes (as the HTML's colophon gets them), every
+    address in it set as a URL (xurl may break it anywhere)."""
     out, pos = [], 0
     for match in URL.finditer(text):
         url = match.group().rstrip(".,;:")
         escaped = url.replace("\\", "/").replace("%", r"\%").replace("#", r"\#").replace("{", "%7B")
-        out += [texescape(text[pos : match.start()], "xelatex"), rf"\url{{{escaped.replace('}', '%7D')}}}"]
+        out += [
+            texescape(typographic(text[pos : match.start()]), "xelatex"),
+            rf"\url{{{escaped.replace('}', '%7D')}}}",
+        ]
         pos = match.start() + len(url)
-    out.append(texescape(text[pos:], "xelatex"))
+    out.append(texescape(typographic(text[pos:]), "xelatex"))
     return "".join(out)
 
 
