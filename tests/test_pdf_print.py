@@ -431,3 +431,12 @@ def test_no_capitalised_word_is_hyphenated_at_a_lines_end(pdf: Path) -> None:
             broken.append(f"{end[1]}-/{start[1]}")
     assert not broken, broken
     assert {"Khumaryan", "Dotsenko"} <= whole, "the names the test was written for are in the book"
+
+
+def test_no_line_opens_with_the_punctuation_of_the_word_before_it(project_copy: Path, pdf: Path) -> None:
+    """An article that prints a space before its full stop ("Leningrad .") keeps it, but no line of
+    the PDF opens with that full stop."""
+    chapters = " ".join(p.read_text("utf-8") for p in (project_copy / "book" / "articles").glob("*.md"))
+    assert re.search(r"\w +[.,;:](\s|$)", chapters), "no article prints a space before punctuation"
+    opening = [line for line in pdftotext(pdf, "-layout").splitlines() if re.match(r"\s*[.,;:!?] ", line)]
+    assert not opening, opening

@@ -311,7 +311,13 @@ class BackLinks(SphinxPostTransform):
                 # a section's title, as {ref} shows one (so the PDF adds its number and page)
                 shown = nodes.inline(title, title, classes=["std", "std-ref"])
                 note += make_refnode(builder, self.env.docname, review_page, section, shown)
-            paragraph.parent.insert(paragraph.parent.index(paragraph) + 1, note)
+            at = paragraph.parent.index(paragraph) + 1
+            paragraph.parent.insert(at, note)
+            if builder.format == "latex":  # on paper: small and indented, apart from the article's text
+                paragraph.parent.insert(
+                    at, nodes.raw("", "\\begingroup\\small\\leftskip1.5em\n", format="latex")
+                )
+                paragraph.parent.insert(at + 2, nodes.raw("", "\\par\\endgroup\n", format="latex"))
 
 
 PARA_ID = re.compile(r"^para-\d+$")

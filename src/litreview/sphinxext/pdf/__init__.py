@@ -4,7 +4,8 @@
 - :mod:`.structure`: preface, parts and chapters from the site's toctrees; the bibliography's place;
 - :mod:`.tables`: tables as longtables with ragged columns sized by their content;
 - :mod:`.rowblocks`: a table of rows too tall for a page printed one block per row;
-- :mod:`.text`: breakable addresses, index headwords, notes sections left empty;
+- :mod:`.text`: breakable addresses, index headwords, notes sections left empty, punctuation kept
+  with its word;
 - :mod:`.keep`: How to cite entries and BibTeX blocks kept on one page;
 - :mod:`.indexing`: the index's xindy style (what it holds is :mod:`litreview.sphinxext.bookindex`'s);
 - :mod:`.xrefs`: cross-references followed by the chapter or section number and page;
@@ -30,7 +31,12 @@ from litreview.sphinxext.pdf.structure import (
     bibliography_here,
 )
 from litreview.sphinxext.pdf.tables import LatexTables
-from litreview.sphinxext.pdf.text import BreakableUrls, DropEmptySections, IndexHyphens
+from litreview.sphinxext.pdf.text import (
+    BreakableUrls,
+    DropEmptySections,
+    IndexHyphens,
+    KeepPunctuationWithItsWord,
+)
 from litreview.sphinxext.pdf.xmp import add_xmp
 from litreview.sphinxext.pdf.xrefs import PrintedCrossReferences
 
@@ -48,6 +54,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(PlaceBibliography)
     app.add_post_transform(BreakableUrls)
     app.add_post_transform(DropEmptySections)
+    app.add_post_transform(KeepPunctuationWithItsWord)
     app.add_post_transform(IndexHyphens)
     app.add_post_transform(PrintSeeAlso)
     app.add_post_transform(KeepTogether)

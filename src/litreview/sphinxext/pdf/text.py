@@ -1,4 +1,5 @@
-"""LaTeX transforms for running text: breakable addresses, index headwords, empty notes sections."""
+"""LaTeX transforms for running text: breakable addresses, index headwords, empty notes sections, and
+punctuation kept with the word before it."""
 
 from __future__ import annotations
 
@@ -94,3 +95,30 @@ class BreakableUrls(SphinxPostTransform):
             if new:
                 new.append(nodes.Text(text[pos:]))
                 parent.replace(text, [n for n in new if not isinstance(n, nodes.Text) or str(n)])
+
+
+# -- LaTeX: no line or page opens with a stray space's punctuation ------------------------------
+
+#: A space the text prints before a closing punctuation mark ("Leningrad .", as the article has it).
+SPACE_BEFORE_PUNCTUATION = re.compile(r" +(?=[.,;:!?)\]](?:\s|$))")
+
+
+class KeepPunctuationWithItsWord(SphinxPostTransform):
+    """A space an article prints before its punctuation ("Leningrad .") is kept, but as a space no
+    line may break at: a line, or a page, never opens with the full stop."""
+
+    default_priority = 400
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for text in list(self.document.findall(nodes.Text)):
+            parent = text.parent
+            if (
+                parent is None
+                or isinstance(parent, SKIP_INSIDE)
+                or any(isinstance(a, SKIP_INSIDE) for a in ancestors(parent))
+            ):
+                continue
+            kept = SPACE_BEFORE_PUNCTUATION.sub("\u00a0", str(text))
+            if kept != str(text):
+                parent.replace(text, nodes.Text(kept))
