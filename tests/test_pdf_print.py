@@ -337,7 +337,7 @@ def test_in_print_a_chapter_sends_its_works_cited_to_the_references(
     """On paper a chapter keeps the article's own list and says where the verified entries are (the
     References, with its page), instead of printing them a second time; on screen the list stays,
     saying why it repeats the article's own."""
-    from litreview.chapters.render import OWN_LIST
+    from litreview.chapters.render import own_sources
     from litreview.core.seeds import load_all
 
     reader = PdfReader(pdf)
@@ -369,11 +369,12 @@ def test_in_print_a_chapter_sends_its_works_cited_to_the_references(
         heading = next(h for h in soup.find_all("h2") if h.get_text().startswith("Works cited"))
         section = heading.find_parent("section")
         entries = [squeeze(li.get_text(" ")) for li in section.select("li")]
-        assert entries and squeeze(OWN_LIST) in squeeze(section.get_text(" ")), meta.slug
+        on_screen, on_paper = own_sources(meta)
+        assert entries and squeeze(on_screen) in squeeze(section.get_text(" ")), meta.slug
         start = starts[title]
         end = min(p for p in opens if p > start)
         chapter = squeeze(" ".join(pages[start:end]))
-        assert squeeze(f"{OWN_LIST} The verified entry") in chapter, meta.slug
+        assert squeeze(f"{on_paper} The verified entry") in chapter, meta.slug
         assert squeeze(f"References (p. {references})") in chapter, meta.slug
         assert not [e for e in entries if e[:60] in chapter], f"{meta.slug}: the works are printed again"
         checked += 1

@@ -55,18 +55,30 @@ def bibliography_directive(keys: list[str]) -> str:
 
 #: What every chapter's "Works cited" says first: why its sources are listed again.
 OWN_LIST = "The article’s own list of sources, above, is reproduced as it was printed."
+#: … for an article whose sources are its notes: above on screen, at the foot of the pages on paper.
+OWN_NOTES = "The article’s own notes, above, are reproduced as they were printed."
+OWN_FOOTNOTES = "The article’s own notes, at the foot of its pages, are reproduced as they were printed."
 REFERENCES = "{doc}`References </references>`"
 
 
-def works_cited(keys: list[str]) -> str:
+def own_sources(meta: SeedMeta) -> tuple[str, str]:
+    """Where the article's own sources are, on screen and on paper: its list of references, or its
+    notes (which the PDF sets at the foot of the pages that call them)."""
+    if meta.part("references") is None and meta.part("notes") is not None:
+        return OWN_NOTES, OWN_FOOTNOTES
+    return OWN_LIST, OWN_LIST
+
+
+def works_cited(keys: list[str], own: tuple[str, str] = (OWN_LIST, OWN_LIST)) -> str:
     """The chapter's "Works cited": on screen, the works again as verified entries (in the article's
     order, beside the article's own list), since the References are a page away; in print, where a
     reader turns to the References, a sentence that sends them there (the PDF adds its page)."""
+    on_screen, on_paper = own
     screen = (
-        f"{OWN_LIST} Here the same works follow as verified entries, in the article’s order and the "
+        f"{on_screen} Here the same works follow as verified entries, in the article’s order and the "
         f"book’s style, so that they can be checked beside it; each is also in the book’s {REFERENCES}."
     )
-    paper = f"{OWN_LIST} The verified entry for each work it cites is in the {REFERENCES}."
+    paper = f"{on_paper} The verified entry for each work it cites is in the {REFERENCES}."
     return (
         f":::{{only}} latex\n{paper}\n:::\n\n"
         f"::::{{only}} not latex\n{screen}\n\n{bibliography_directive(keys)}\n\n::::"
@@ -604,7 +616,8 @@ def build_chapter(meta: SeedMeta, data: BibliographyData) -> Chapter:
         sections.extend(b.myst for b in blocks)
     sections.append("## Works cited in this article")
     if meta.references:
-        sections.append(works_cited(list(dict.fromkeys(k for r in meta.references for k in r.keys))))
+        keys = list(dict.fromkeys(k for r in meta.references for k in r.keys))
+        sections.append(works_cited(keys, own_sources(meta)))
     else:
         sections.append("The article cites no works formally.")
     sections.append("## How to cite the original article")
