@@ -441,3 +441,15 @@ def test_no_line_opens_with_the_punctuation_of_the_word_before_it(project_copy: 
     assert re.search(r"\w +[.,;:](\s|$)", chapters), "no article prints a space before punctuation"
     opening = [line for line in pdftotext(pdf, "-layout").splitlines() if re.match(r"\s*[.,;:!?] ", line)]
     assert not opening, opening
+
+
+def test_paper_prints_references_not_bibtex_code(project_copy: Path, pdf: Path, html_build: Build) -> None:
+    """BibTeX is for copying into a .bib file, which nobody does from paper: the PDF prints each How
+    to cite entry as its reference and says where the records are; the web edition keeps them."""
+    web = BeautifulSoup((html_build.outdir / "how-to-cite.html").read_text("utf-8"), "html.parser")
+    records = [pre.get_text() for pre in web.select(".how-to-cite-bibtex pre")]
+    assert records, "the web edition's How to cite has no BibTeX"
+    text = pdftotext(pdf)
+    heads = {m.group(0) for r in records for m in [re.match(r"@\w+\{[^,]+,", r)] if m}
+    assert heads and not [h for h in heads if h in text], "a BibTeX record is printed"
+    assert "refs.bib" in text

@@ -6,6 +6,7 @@
 - :mod:`.rowblocks`: a table of rows too tall for a page printed one block per row;
 - :mod:`.text`: breakable addresses, index headwords, notes sections left empty, punctuation kept
   with its word;
+- :mod:`.bibtexcode`: no BibTeX code on paper (the web edition and refs.bib hold it);
 - :mod:`.keep`: How to cite entries and BibTeX blocks kept on one page;
 - :mod:`.indexing`: the index's xindy style (what it holds is :mod:`litreview.sphinxext.bookindex`'s);
 - :mod:`.xrefs`: cross-references followed by the chapter or section number and page;
@@ -20,6 +21,7 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
+from litreview.sphinxext.pdf.bibtexcode import NoBibtexOnPaper
 from litreview.sphinxext.pdf.indexing import PrintSeeAlso, add_xindy_style
 from litreview.sphinxext.pdf.keep import KeepTogether
 from litreview.sphinxext.pdf.preamble import add_style_file
@@ -57,6 +59,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(KeepPunctuationWithItsWord)
     app.add_post_transform(IndexHyphens)
     app.add_post_transform(PrintSeeAlso)
+    app.add_post_transform(NoBibtexOnPaper)
     app.add_post_transform(KeepTogether)
     app.add_post_transform(PrintedCrossReferences)
     return {"version": "3", "parallel_read_safe": True, "parallel_write_safe": True}
