@@ -234,8 +234,9 @@ class LinkLocators(SphinxPostTransform):
                 text = texts[cursor]
                 before, _, after = str(text).partition(target.post)
                 shown = locator.label()
+                upright = ["locator"] if builder.format == "latex" else []  # not in the link's italics
                 ref = make_refnode(builder, self.env.docname, chapter, anchor(locator.first),
-                                   nodes.inline(shown, shown), title=None)  # fmt: skip
+                                   nodes.inline(shown, shown, classes=upright), title=None)  # fmt: skip
                 ref["classes"].append("para-locator")
                 if builder.format == "html":
                     ref["ids"] = [f"para-loc-{self.env.new_serialno('para-loc')}"]

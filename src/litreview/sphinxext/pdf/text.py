@@ -101,11 +101,14 @@ class BreakableUrls(SphinxPostTransform):
 
 #: A space the text prints before a closing punctuation mark ("Leningrad .", as the article has it).
 SPACE_BEFORE_PUNCTUATION = re.compile(r" +(?=[.,;:!?)\]](?:\s|$))")
+#: The space between an abbreviation and its number ("para. 3", "pp. 52", "§ 3.2", "no. 8").
+SPACE_BEFORE_NUMBER = re.compile(r"(\b(?:paras?|pp?|no|vol)\.|§) (?=\d)")
 
 
 class KeepPunctuationWithItsWord(SphinxPostTransform):
     """A space an article prints before its punctuation ("Leningrad .") is kept, but as a space no
-    line may break at: a line, or a page, never opens with the full stop."""
+    line may break at: a line, or a page, never opens with the full stop. So is the space between
+    "para.", "p." or "§" and its number."""
 
     default_priority = 400
     formats = ("latex",)
@@ -119,6 +122,6 @@ class KeepPunctuationWithItsWord(SphinxPostTransform):
                 or any(isinstance(a, SKIP_INSIDE) for a in ancestors(parent))
             ):
                 continue
-            kept = SPACE_BEFORE_PUNCTUATION.sub("\u00a0", str(text))
+            kept = SPACE_BEFORE_NUMBER.sub("\\1\u00a0", SPACE_BEFORE_PUNCTUATION.sub("\u00a0", str(text)))
             if kept != str(text):
                 parent.replace(text, nodes.Text(kept))
