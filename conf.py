@@ -52,6 +52,7 @@ extensions = [
     "litreview.speedups.fastnav",  # speed: the sidebar tree rendered once per build (same output)
     "litreview.speedups.fignumbers",  # speed: no figure renumbering when no page was read (same output)
     "litreview.speedups.gcfreeze",  # speed: the garbage collector kept off the loaded environment
+    "litreview.speedups.refpage",  # speed: References entries kept as HTML between builds (same output)
 ]
 exclude_patterns = ["_build", ".DS_Store"]
 numfig = True  # figures and tables are numbered, so the review can refer to "Figure 1"
