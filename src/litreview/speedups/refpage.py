@@ -197,10 +197,11 @@ def _context(app: Sphinx) -> str:
 
 
 def _text_digest(formatted: Any) -> str:
-    """A digest of an entry's formatted text: bibcache's pickled text when it has it."""
+    """A digest of an entry's formatted text, pickled; bibcache's pickled text (the same pickle, made
+    when the environment was saved) when it has it."""
     blob = formatted.__dict__.get("_blob")
     if blob is None:
-        blob = pickle.dumps((formatted.text, formatted.label), pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps(formatted.text, pickle.HIGHEST_PROTOCOL)
     return hashlib.sha256(blob).hexdigest()
 
 
