@@ -169,8 +169,6 @@ def test_speedups_and_memo_leave_html_unchanged_through_edits(tmp_path: Path) ->
     )
 
 
-
-
 def _live_terms(searchindex: bytes) -> bytes:
     """Sphinx's search index with the words that map to no page left out (see below)."""
     text = searchindex.decode("utf-8")
@@ -178,6 +176,7 @@ def _live_terms(searchindex: bytes) -> bytes:
     for name in ("terms", "titleterms"):
         index[name] = {word: pages for word, pages in index[name].items() if pages != []}
     return json.dumps(index, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
 
 @pytest.mark.slow
 def test_references_from_kept_entries_match_a_clean_build_through_edits(tmp_path: Path) -> None:
@@ -188,7 +187,8 @@ def test_references_from_kept_entries_match_a_clean_build_through_edits(tmp_path
     rendered again (counted)."""
     book = ours(tmp_path / "kept", works_cited=True)
     reference = ours(tmp_path / "clean", works_cited=True)
-    entries = len(synthbook.make_entries(book.entries, reserved=len(book.project_keys))) + len(book.project_keys)
+    entries = len(synthbook.make_entries(book.entries, reserved=len(book.project_keys)))
+    entries += len(book.project_keys)
     # step: (edit, entries whose HTML must change: those the edit touches)
     steps = {
         "clean": (None, entries),
@@ -216,6 +216,7 @@ def test_references_from_kept_entries_match_a_clean_build_through_edits(tmp_path
         assert [f for f in mine if mine[f] != clean[f]] == [], step
     references = " ".join(clean["references.html"].decode().split())
     assert synthbook.BIB_EDIT_SUFFIX.strip() in references and "Marker 2021" in references
+
 
 def test_each_cache_engages_on_a_rebuild(tmp_path: Path) -> None:
     """Counted, not timed: a no-op rebuild reuses every formatted entry and keeps the figure

@@ -76,7 +76,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
 
     from sphinx.application import Sphinx
-    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +101,11 @@ NOT_KEPT = (nodes.title, nodes.image, nodes.footnote_reference, nodes.system_mes
 _ORIGINAL: dict[str, Any] = {}
 
 
-class kept_entry(nodes.Element):  # noqa: N801 (docutils names node classes in lower case)
+class kept_entry(nodes.Element):
     """Where a kept entry goes while the post-transforms run: no children, no ids."""
 
 
-class kept_html(nodes.Element):  # noqa: N801
+class kept_html(nodes.Element):
     """A kept entry's children, as HTML and as the words the search index took from them."""
 
 
@@ -208,7 +207,7 @@ def _text_digest(formatted: Any) -> str:
 def _ancestry(node: nodes.Element) -> tuple:
     """The bibliography node's attributes and its ancestors' kinds, classes and languages (what a
     translator's state, or a language already declared, comes from)."""
-    found: list[tuple] = [repr(sorted(node.attributes.items()))]
+    found: list[Any] = [repr(sorted(node.attributes.items()))]
     current = node.parent
     while current is not None:
         if isinstance(current, nodes.Element):
@@ -259,7 +258,8 @@ def run(self: bibtransforms.BibliographyTransform, **kwargs: Any) -> None:
     assert app is not None
     state = _state(app)
     domain = env.get_domain("cite")
-    providers = [getattr(t, INPUTS_ATTR) for t in app.registry.get_post_transforms() if hasattr(t, INPUTS_ATTR)]
+    transforms = app.registry.get_post_transforms()
+    providers = [getattr(t, INPUTS_ATTR) for t in transforms if hasattr(t, INPUTS_ATTR)]
     for bibnode in list(self.document.findall(bibliography_node)):
         bib_key = BibliographyKey(docname=bibnode["docname"], id_=bibnode["ids"][0])
         bibliography = domain.bibliographies[bib_key]  # type: ignore[attr-defined]
@@ -348,14 +348,14 @@ def _depart_citation(self: Any, node: nodes.citation) -> None:
     """Keep an entry rendered afresh (its attributes, its children's HTML, its search words), then
     the translator's own citation departure."""
     fresh = _FRESH.pop(id(node), None)
-    if fresh is not None and fresh.node is node and fresh.mark is not None and fresh.words is not None:
-        if not any(isinstance(n, NOT_KEPT) for n in node.findall(include_self=False)):
-            app = getattr(self.builder, "_app", None)
-            state = _state(app)
-            if state.fresh.get(id(node)) is fresh:
-                entry = (copy.deepcopy(node.attributes), "".join(self.body[fresh.mark :]), fresh.words)
-                state.used[fresh.key] = entry
-                state.dirty = True
+    caught = fresh is not None and fresh.node is node and fresh.mark is not None and fresh.words is not None
+    if caught and not any(isinstance(n, NOT_KEPT) for n in node.findall(include_self=False)):
+        assert fresh is not None and fresh.mark is not None and fresh.words is not None
+        state = _state(getattr(self.builder, "_app", None))
+        if state.fresh.get(id(node)) is fresh:
+            entry = (copy.deepcopy(node.attributes), "".join(self.body[fresh.mark :]), fresh.words)
+            state.used[fresh.key] = entry
+            state.dirty = True
     type(self).depart_citation(self, node)
 
 
@@ -390,7 +390,8 @@ def _unsupported() -> tuple[str, str] | None:
         return f"Sphinx {sphinx.__version__}", ", ".join(f"{v}.x" for v in SUPPORTED_SPHINX)
     changed = changed_sources(_ORIGINAL, sphinx.search, WRAPPED_SOURCES)
     if changed:
-        return f"Sphinx {sphinx.__version__} (changed: {', '.join(changed)})", WRAPPED_SOURCES["_feed_visit_nodes"]
+        found = f"Sphinx {sphinx.__version__} (changed: {', '.join(changed)})"
+        return found, WRAPPED_SOURCES["_feed_visit_nodes"]
     if not docutils.__version__.startswith(SUPPORTED_DOCUTILS):
         return f"docutils {docutils.__version__}", ", ".join(f"{v}x" for v in SUPPORTED_DOCUTILS)
     return None
