@@ -441,8 +441,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the switch, the placeholder nodes and the last post-transform; patch
     sphinxcontrib-bibtex's bibliography transform and Sphinx's search-index walk."""
     app.setup_extension("sphinxcontrib.bibtex")
-    app.setup_extension("litreview.sphinxext.derived")
-    app.add_config_value("litreview_refpage", True, "html", types=frozenset({bool}))
+    # "": switching it changes no output, so no page need be written again (nor the config digest)
+    app.add_config_value("litreview_refpage", True, "", types=frozenset({bool}))
     taken = "citation" in app.registry.translation_handlers.get("html", {})
     active = not taken and install()
     buildstate.reset(app, "refpage", _State(active))
