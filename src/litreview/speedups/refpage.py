@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
 
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -227,13 +228,12 @@ def _backrefs(domain: Any, docname: str) -> dict[str, list[str]]:
     return found
 
 
-def _entry_key(app: Sphinx, bibnode: nodes.Element, bib_key: Any, citation: Any, node: Any,
+def _entry_key(env: BuildEnvironment, common: str, docname: str, citation: Any, node: Any,
                backrefs: list[str], providers: list[Callable[..., Hashable]]) -> str:  # fmt: skip
-    env = app.env
+    """The key of one entry's HTML; ``common`` is what every entry of its bibliography shares (the
+    context, the bibliography and its node's ancestry)."""
     inputs = (
-        _context(app),
-        bib_key.docname,
-        bib_key.id_,
+        common,
         citation.key,
         citation.citation_id,
         citation.formatted_entry.label,
@@ -241,8 +241,7 @@ def _entry_key(app: Sphinx, bibnode: nodes.Element, bib_key: Any, citation: Any,
         repr(sorted(node.attributes.items())),
         len(node.children),
         tuple(backrefs),
-        _ancestry(bibnode),
-        tuple(repr(provider(env, bib_key.docname, citation)) for provider in providers),
+        tuple(repr(provider(env, docname, citation)) for provider in providers),
     )
     return hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
 
@@ -278,13 +277,14 @@ def run(self: bibtransforms.BibliographyTransform, **kwargs: Any) -> None:
         else:  # "citation"
             entries = nodes.container()
             backrefs_of = _backrefs(domain, bib_key.docname)
+            common = repr((_context(app), bib_key.docname, bib_key.id_, _ancestry(bibnode)))
         for citation in citations:
             citation_node = bibliography.citation_nodes[citation.key]
             if bibliography.list_ in {"enumerated", "bullet"}:
                 citation_node += self.backend.paragraph(citation.formatted_entry)
             else:  # "citation"
                 backrefs = backrefs_of.get(citation.key, [])
-                key = _entry_key(app, bibnode, bib_key, citation, citation_node, backrefs, providers)
+                key = _entry_key(env, common, bib_key.docname, citation, citation_node, backrefs, providers)
                 if key in state.load() or key in state.used:
                     entries.append(kept_entry(key=key))
                     continue
@@ -313,21 +313,25 @@ class KeptEntries(SphinxPostTransform):
     formats = ("html",)
 
     def run(self, **kwargs: Any) -> None:
-        placeholders = list(self.document.findall(kept_entry))
-        if not placeholders:
+        parents = {id(p.parent): p.parent for p in self.document.findall(kept_entry) if p.parent is not None}
+        if not parents:
             return
         state = _state(getattr(self.env, "_app", None))
-        stored = state.load()
-        for placeholder in placeholders:
-            key = placeholder["key"]
-            kept = state.used.get(key) or stored[key]
-            state.used[key] = kept
-            attributes, html, words = kept
-            citation = nodes.citation()
-            citation.attributes = copy.deepcopy(attributes)
-            citation += kept_html(html=html, words=list(words))
-            placeholder.replace_self(citation)
-            state.hits += 1
+        for parent in parents.values():  # each list at once: replacing one child at a time is quadratic
+            parent[:] = [self.citation(state, c) if isinstance(c, kept_entry) else c for c in parent.children]
+
+    @staticmethod
+    def citation(state: _State, placeholder: kept_entry) -> nodes.citation:
+        """The citation node a kept entry was, holding its HTML and its search words."""
+        key = placeholder["key"]
+        kept = state.used.get(key) or state.load()[key]
+        state.used[key] = kept
+        attributes, html, words = kept
+        citation = nodes.citation()
+        citation.attributes = {k: list(v) if isinstance(v, list) else v for k, v in attributes.items()}
+        citation += kept_html(html=html, words=words)
+        state.hits += 1
+        return citation
 
 
 def _visit_kept_html(self: Any, node: kept_html) -> None:
@@ -375,7 +379,7 @@ def _feed_visit_nodes(node: nodes.Node, **kwargs: Any) -> None:
         _ORIGINAL["_feed_visit_nodes"](node, **kwargs)
         return
     kwargs["word_store"].words.extend(store.words)
-    fresh.words = list(store.words)
+    fresh.words = list(dict.fromkeys(store.words))  # the index keeps a set of words per page
 
 
 def _unsupported() -> tuple[str, str] | None:
