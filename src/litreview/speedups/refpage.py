@@ -90,6 +90,9 @@ SUPPORTED_DOCUTILS = ("0.22.",)
 #: wrapped on the assumption of how they work (``_feed_visit_nodes``).
 COPIED_SOURCES = {"run": "e5b6a10dbac7aaea"}
 WRAPPED_SOURCES = {"_feed_visit_nodes": "b1f604d96efb81e7"}
+#: ``IndexBuilder.feed`` reads a page's words as a set (each word's pages), so the words
+#: ``_word_collector`` gives (wrapped) can be given once each.
+INDEXER_SOURCES = {"feed": "056af53b330d8dac", "_word_collector": "76db48f1e261e3ee"}
 #: The distributions besides litreview's own (derived.code_token) whose code writes the entries.
 THEMES = ("pydata-sphinx-theme", "sphinx-book-theme", "myst-parser")
 #: What a post-transform that adds to entries from elsewhere declares (see the module docstring).
@@ -148,6 +151,8 @@ class _State:
 #: The entries being rendered in this process's current build, by node id: the translator's
 #: visitor and the search-index walk have no application to find the build's state from.
 _FRESH: dict[int, _Fresh] = {}
+#: Whether this process's current build uses the extension (the search indexer has no application).
+_BUILDING = False
 
 
 def _state(app: Sphinx | None) -> _State:
@@ -382,6 +387,15 @@ def _feed_visit_nodes(node: nodes.Node, **kwargs: Any) -> None:
     fresh.words = list(dict.fromkeys(store.words))  # the index keeps a set of words per page
 
 
+def _word_collector(self: sphinx.search.IndexBuilder, doctree: nodes.document) -> Any:
+    """IndexBuilder._word_collector, each word given once: the References page of thousands of
+    entries repeats most of its words thousands of times, and ``feed`` keeps them as a set."""
+    store = _ORIGINAL["_word_collector"](self, doctree)
+    if _BUILDING:
+        store.words = list(dict.fromkeys(store.words))
+    return store
+
+
 def _unsupported() -> tuple[str, str] | None:
     """(what was found, what it was checked against) when a gate is closed; else None."""
     bibtex = importlib.metadata.version("sphinxcontrib-bibtex")
@@ -393,9 +407,10 @@ def _unsupported() -> tuple[str, str] | None:
     if sphinx.version_info[0] not in SUPPORTED_SPHINX:
         return f"Sphinx {sphinx.__version__}", ", ".join(f"{v}.x" for v in SUPPORTED_SPHINX)
     changed = changed_sources(_ORIGINAL, sphinx.search, WRAPPED_SOURCES)
+    changed += changed_sources(_ORIGINAL, sphinx.search.IndexBuilder, INDEXER_SOURCES)
     if changed:
         found = f"Sphinx {sphinx.__version__} (changed: {', '.join(changed)})"
-        return found, WRAPPED_SOURCES["_feed_visit_nodes"]
+        return found, ", ".join(f"{k} {v}" for k, v in {**WRAPPED_SOURCES, **INDEXER_SOURCES}.items())
     if not docutils.__version__.startswith(SUPPORTED_DOCUTILS):
         return f"docutils {docutils.__version__}", ", ".join(f"{v}x" for v in SUPPORTED_DOCUTILS)
     return None
@@ -412,20 +427,25 @@ def install() -> bool:
         return False
     patch(_ORIGINAL, bibtransforms.BibliographyTransform, "run", run)
     patch(_ORIGINAL, sphinx.search, "_feed_visit_nodes", _feed_visit_nodes)
+    patch(_ORIGINAL, sphinx.search.IndexBuilder, "_word_collector", _word_collector)
     return True
 
 
 def _start(app: Sphinx) -> None:
     """builder-inited: a fresh state for this build, reading what the last one kept when used."""
+    global _BUILDING
     state = _state(app)
     state.path = Path(app.doctreedir) / STORE_NAME
     _FRESH.clear()
+    _BUILDING = _on(app)
 
 
 def _finish(app: Sphinx, exception: Exception | None) -> None:
     """build-finished: log the counts; keep the entries this build wrote if it succeeded."""
+    global _BUILDING
     state = _state(app)
     _FRESH.clear()
+    _BUILDING = False
     if not (state.active and app.config.litreview_refpage):
         return
     if state.hits or state.misses:
