@@ -43,7 +43,7 @@ def test_a_bib_edit_that_keeps_the_modification_time_shows_on_every_page(tmp_pat
 
 
 #: Memo kinds computed from the whole bibliography (refs.bib's bytes), and one computed per entry.
-WHOLE_BIB_KINDS = ("exports", "extradates", "timeline-names", "csl-json-exports")
+WHOLE_BIB_KINDS = ("exports", "extradates", "timeline-names", "csl-json-exports", "entry-fingerprint")
 PER_ENTRY_KIND = "coins"
 
 
