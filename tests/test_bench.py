@@ -26,6 +26,8 @@ from litreview.sphinxext import derived
 from support import ROOT, copy_project
 from synth_support import build, ours, relabel_marker, snapshot, uncite_marker
 
+#: A captioned table added to a chapter: numbered, so the tables after it are renumbered.
+ADDED_TABLE = "\n:::{table} A table an edit adds\n| a | b |\n|---|---|\n| 1 | 2 |\n:::\n"
 #: Every switch that makes a build faster without changing its output (speed-ups and the memo).
 SWITCHES = ("litreview_bibcache", "litreview_fastnav", "litreview_fignumbers", "litreview_gcfreeze",
             "litreview_refpage", "litreview_derived")  # fmt: skip
@@ -112,9 +114,9 @@ def _sphinx(book: Path, *overrides: str) -> subprocess.CompletedProcess[str]:
 def test_speedups_and_memo_leave_html_unchanged_through_edits(tmp_path: Path) -> None:
     """A small nested book with the project's conf.py, built with every speed-up and the memo on, and
     with all of them off, then rebuilt after a no-op, a citation edit, a bib entry edit, an edit that
-    changes an entry's label (its a/b letter), a chapter title edit, a seed edit, an edit that takes
-    out an entry's last citation and the PDF edition appearing: the same files, byte for byte, at
-    every step.
+    changes an entry's label (its a/b letter), a chapter title edit, a seed edit, a numbered table
+    added to a chapter, an edit that takes out an entry's last citation and the PDF edition
+    appearing: the same files, byte for byte, at every step.
     """
     settings = {"all off": ALL_OFF, "all on": []}
     books = {name: ours(tmp_path / name.replace(" ", "-"), parts=3, works_cited=True) for name in settings}
@@ -122,7 +124,7 @@ def test_speedups_and_memo_leave_html_unchanged_through_edits(tmp_path: Path) ->
     steps: dict[str, dict[str, dict[str, bytes]]] = {}
     for name, book in books.items():
         for step in ("clean", "no-op", "citation edit", "bib edit", "label edit", "title edit", "seed edit",
-                     "uncite", "edition"):  # fmt: skip
+                     "table edit", "uncite", "edition"):  # fmt: skip
             if step == "citation edit":
                 synthbook.swap_marker(book)
             if step == "bib edit":
@@ -131,6 +133,9 @@ def test_speedups_and_memo_leave_html_unchanged_through_edits(tmp_path: Path) ->
                 relabel_marker(book)
             if step == "uncite":
                 uncite_marker(book)
+            if step == "table edit":  # the tables after it are renumbered (kept numbers must not be)
+                book.edit_chapter.write_text(book.edit_chapter.read_text(encoding="utf-8") + ADDED_TABLE,
+                                             encoding="utf-8")  # fmt: skip
             if step == "title edit":  # the navigation tree changes: a kept sidebar must not be reused
                 text = book.edit_chapter.read_text(encoding="utf-8")
                 text = text.replace("\n# Chapter ", f"\n# {new_heading} Chapter ", 1)
@@ -159,6 +164,8 @@ def test_speedups_and_memo_leave_html_unchanged_through_edits(tmp_path: Path) ->
     assert final[edited_page].decode().count(f"{new_heading} ") >= 2  # heading and sidebar
     references = " ".join(final["references.html"].decode().split())
     assert synthbook.BIB_EDIT_SUFFIX.strip() in references
+    review = "review/overview.html"  # its tables come after the chapters: renumbered by the table edit
+    assert steps["table edit"]["all on"][review] != steps["seed edit"]["all on"][review]
     marker_page = steps["seed edit"]["all on"][edited_page].decode().casefold()
     assert synthbook.EDIT_TITLES[synthbook.EDIT_KEYS[1]].casefold() in marker_page
     assert "marker 2021" in references.casefold()  # the label edit: no a/b letters any more
@@ -250,6 +257,11 @@ def test_each_cache_engages_on_a_rebuild(tmp_path: Path) -> None:
     # again, with their COinS from the memo; every other entry from its kept HTML
     assert (hits, misses) == (2, 0)
     assert refpage.stats(app) == {"hits": entries - 2, "misses": 2}
+    assert fignumbers.stats(app) == {"skipped": 1, "walked": 0}  # the chapter's outline is the same
+
+    text = book.edit_chapter.read_text(encoding="utf-8")  # a numbered table: the walk is needed
+    book.edit_chapter.write_text(text + ADDED_TABLE, encoding="utf-8")
+    app, _, _ = build(book.root)
     assert fignumbers.stats(app) == {"skipped": 0, "walked": 1}
 
 
