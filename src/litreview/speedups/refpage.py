@@ -27,7 +27,8 @@ the entry was (same attributes), holding one node that writes the kept HTML and 
 index the kept words. The citation node's own tag, and the list around the entries, are written by
 the translator as always. Entries rendered afresh are caught as they are written: the translator's
 citation visitor is wrapped to take the HTML between the entry's opening and closing tags, and
-Sphinx's search-index walk (``sphinx.search._feed_visit_nodes``) to take its words. An entry that
+Sphinx's search-index walk (``sphinx.search._feed_visit_nodes``) to take its words; the indexer's
+word collector gives each of a page's words once (``feed`` keeps them as a set). An entry that
 holds something whose output depends on more than itself (a title, an index entry, an image, an
 unresolved reference) is never kept. Only the ``html`` builder uses it; other builders (EPUB,
 LaTeX, singlehtml) make every entry as without it.
@@ -35,7 +36,7 @@ LaTeX, singlehtml) make every entry as without it.
 Kept in ``<doctreedir>/litreview-refpage.pickle``: the entries the last build wrote (an edited
 entry's old HTML goes). ``litreview_refpage = False`` (``-D litreview_refpage=0``) switches it
 off. Gated on the sphinxcontrib-bibtex version and the source of the method it copies, on Sphinx's
-major version and the source of the search-index walk it wraps, and on docutils' version (whose
+major version and the sources of the search-index functions it wraps, and on docutils' version (whose
 citation visitor writes the list around the entries); with any other it switches itself off and
 says so. How many entries it reused and rendered is counted (:func:`stats`) and logged at ``-v``.
 
