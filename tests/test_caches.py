@@ -10,7 +10,7 @@ from pathlib import Path
 
 from litreview.bench import synthbook
 from litreview.speedups import bibcache
-from litreview.sphinxext import derived
+from litreview.sphinxext import derived, searchentries
 from synth_support import build, ours, snapshot
 
 
@@ -80,3 +80,29 @@ def test_each_cache_is_reused_until_its_own_input_changes(tmp_path: Path) -> Non
     for kind in WHOLE_BIB_KINDS:
         assert counts[kind][1] >= 1, kind  # made again from the new bytes
     assert set(counts) - {"changed"} <= set(derived.KINDS)  # every kind used is a registered one
+
+
+def test_a_rebuilds_search_index_is_a_clean_builds(tmp_path: Path) -> None:
+    """Sphinx keeps the search index's index entries in the environment but pickles it before the
+    pages are written, and keeps words a page written again no longer holds: a rebuild (one citation
+    swapped) gives back the entries of the pages it did not write and leaves the empty words out, so
+    its searchindex.js is byte for byte a clean build's."""
+    books = [ours(tmp_path / name, chapters=4, entries=40) for name in ("rebuilt", "clean")]
+    for book in books:
+        first = sorted((book.srcdir / synthbook.ARTICLES).glob("*.md"))[0]  # not the edited chapter
+        assert first != book.edit_chapter
+        first.write_text(first.read_text(encoding="utf-8") + INDEX_ENTRY, encoding="utf-8")
+    rebuilt, clean = books
+    build(rebuilt.root)
+    for book in books:
+        synthbook.swap_marker(book)
+    app, _, _ = build(rebuilt.root)
+    assert searchentries.stats(app)["restored"] >= 1
+    build(clean.root)
+    index = {b.root.name: (b.root / "_build" / "html" / "searchindex.js").read_bytes() for b in books}
+    assert b"synthetic index entry" in index["clean"]
+    assert index["rebuilt"] == index["clean"]
+
+
+#: An index entry in a chapter the rebuild does not write again.
+INDEX_ENTRY = "\n```{index} single: Synthetic index entry\n```\n\nA sentence it indexes.\n"
