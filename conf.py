@@ -49,10 +49,12 @@ extensions = [
     "litreview.sphinxext.epubaccess",  # EPUB: lang on every page, accessibility metadata, ARIA roles
     "litreview.sphinxext.cover",  # EPUB: a cover drawn from the book's facts, the same every build
     "litreview.sphinxext.epubnav",  # EPUB: the contents grouped by part, "Preface", the index, landmarks
+    "litreview.sphinxext.searchentries",  # a rebuild's search index as a clean build writes it (a Sphinx fix)
     "litreview.speedups.bibcache",  # speed: formatted references kept between builds (same output)
     "litreview.speedups.fastnav",  # speed: the sidebar tree rendered once per build (same output)
     "litreview.speedups.fignumbers",  # speed: no figure renumbering when no page was read (same output)
     "litreview.speedups.gcfreeze",  # speed: the garbage collector kept off the loaded environment
+    "litreview.speedups.refpage",  # speed: References entries kept as HTML between builds (same output)
 ]
 exclude_patterns = ["_build", ".DS_Store"]
 numfig = True  # figures and tables are numbered, so the review can refer to "Figure 1"

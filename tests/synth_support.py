@@ -57,3 +57,29 @@ def build(root: Path, *, verbosity: int = 0, **overrides: object) -> tuple[objec
         _clean_up_global_state()
     assert app.statuscode == 0, warning.getvalue()
     return app, status.getvalue(), warning.getvalue()
+
+
+def relabel_marker(book: synthbook.SynthBook) -> str:
+    """Move the second edit marker's year between 2020 and 2021 in refs.bib; return its new year.
+
+    Both markers are by the same maker: in the same year they are "Marker 2020a" and "2020b", in
+    two years "Marker 2020" and "Marker 2021", so the first marker's label changes though its entry
+    and its citations do not.
+    """
+    path = book.root / "refs.bib"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"{{{synthbook.EDIT_KEYS[1]},")
+    end = text.index("\n}", start)
+    entry = text[start:end]
+    old, new = ("2020", "2021") if "{2020}" in entry else ("2021", "2020")
+    path.write_text(text[:start] + entry.replace(f"{{{old}}}", f"{{{new}}}") + text[end:], encoding="utf-8")
+    return new
+
+
+def uncite_marker(book: synthbook.SynthBook) -> str:
+    """Take the edit chapter's marker citation out (the only citation of its entry); return its key."""
+    text = book.edit_chapter.read_text(encoding="utf-8")
+    key = next(k for k in synthbook.EDIT_KEYS if f"`{k}`" in text)
+    line = next(line for line in text.splitlines() if f"`{key}`" in line)
+    book.edit_chapter.write_text(text.replace(line, "The edit marker is no longer cited."), encoding="utf-8")
+    return key

@@ -9,6 +9,7 @@ import json
 import os
 import pickle
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,14 +21,16 @@ from litreview import speedups
 from litreview.bench import realbook, report, scale, synthbook
 from litreview.bench.measure import build_env
 from litreview.core.outputs import EDITIONS
-from litreview.speedups import bibcache, fastnav, fignumbers, gcfreeze
+from litreview.speedups import bibcache, fastnav, fignumbers, gcfreeze, refpage
 from litreview.sphinxext import derived
 from support import ROOT, copy_project
-from synth_support import build, ours, snapshot
+from synth_support import build, ours, relabel_marker, snapshot, uncite_marker
 
+#: A captioned table added to a chapter: numbered, so the tables after it are renumbered.
+ADDED_TABLE = "\n:::{table} A table an edit adds\n| a | b |\n|---|---|\n| 1 | 2 |\n:::\n"
 #: Every switch that makes a build faster without changing its output (speed-ups and the memo).
 SWITCHES = ("litreview_bibcache", "litreview_fastnav", "litreview_fignumbers", "litreview_gcfreeze",
-            "litreview_derived")  # fmt: skip
+            "litreview_refpage", "litreview_derived")  # fmt: skip
 ALL_OFF = [f"{name}=0" for name in SWITCHES]
 
 
@@ -110,19 +113,29 @@ def _sphinx(book: Path, *overrides: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.slow
 def test_speedups_and_memo_leave_html_unchanged_through_edits(tmp_path: Path) -> None:
     """A small nested book with the project's conf.py, built with every speed-up and the memo on, and
-    with all of them off, then rebuilt after a no-op, a citation edit, a bib entry edit, a chapter
-    title edit, a seed edit and the PDF edition appearing: the same files, byte for byte, at every step.
+    with all of them off, then rebuilt after a no-op, a citation edit, a bib entry edit, an edit that
+    changes an entry's label (its a/b letter), a chapter title edit, a seed edit, a numbered table
+    added to a chapter, an edit that takes out an entry's last citation and the PDF edition
+    appearing: the same files, byte for byte, at every step.
     """
     settings = {"all off": ALL_OFF, "all on": []}
     books = {name: ours(tmp_path / name.replace(" ", "-"), parts=3, works_cited=True) for name in settings}
     new_heading = "Renamed"
     steps: dict[str, dict[str, dict[str, bytes]]] = {}
     for name, book in books.items():
-        for step in ("clean", "no-op", "citation edit", "bib edit", "title edit", "seed edit", "edition"):
+        for step in ("clean", "no-op", "citation edit", "bib edit", "label edit", "title edit", "seed edit",
+                     "table edit", "uncite", "edition"):  # fmt: skip
             if step == "citation edit":
                 synthbook.swap_marker(book)
             if step == "bib edit":
                 synthbook.edit_bib_entry(book)
+            if step == "label edit":
+                relabel_marker(book)
+            if step == "uncite":
+                uncite_marker(book)
+            if step == "table edit":  # the tables after it are renumbered (kept numbers must not be)
+                book.edit_chapter.write_text(book.edit_chapter.read_text(encoding="utf-8") + ADDED_TABLE,
+                                             encoding="utf-8")  # fmt: skip
             if step == "title edit":  # the navigation tree changes: a kept sidebar must not be reused
                 text = book.edit_chapter.read_text(encoding="utf-8")
                 text = text.replace("\n# Chapter ", f"\n# {new_heading} Chapter ", 1)
@@ -151,18 +164,60 @@ def test_speedups_and_memo_leave_html_unchanged_through_edits(tmp_path: Path) ->
     assert final[edited_page].decode().count(f"{new_heading} ") >= 2  # heading and sidebar
     references = " ".join(final["references.html"].decode().split())
     assert synthbook.BIB_EDIT_SUFFIX.strip() in references
-    assert synthbook.EDIT_TITLES[synthbook.EDIT_KEYS[1]].casefold() in final[edited_page].decode().casefold()
+    review = "review/overview.html"  # its tables come after the chapters: renumbered by the table edit
+    assert steps["table edit"]["all on"][review] != steps["seed edit"]["all on"][review]
+    marker_page = steps["seed edit"]["all on"][edited_page].decode().casefold()
+    assert synthbook.EDIT_TITLES[synthbook.EDIT_KEYS[1]].casefold() in marker_page
+    assert "marker 2021" in references.casefold()  # the label edit: no a/b letters any more
+    assert "The edit marker is no longer cited." in final[edited_page].decode()
     assert 'class="book-downloads"' not in steps["seed edit"]["all on"]["index.html"].decode()
     assert re.search(
         r'class="book-downloads"[^<]*<a [^>]*href="downloads/[^"]+\.pdf"', final["index.html"].decode()
     )
 
 
+@pytest.mark.slow
+def test_references_from_kept_entries_match_a_clean_build_through_edits(tmp_path: Path) -> None:
+    """The References page written from entries kept as HTML (litreview.speedups.refpage, with every
+    other speed-up on) is byte for byte what a clean build with all of them off writes, after a
+    citation swap, a .bib title edit, an edit that changes two entries' labels (their a/b letters)
+    and one that takes out an entry's last citation; and only the entries those edits changed are
+    rendered again (counted)."""
+    book = ours(tmp_path / "kept", works_cited=True)
+    reference = ours(tmp_path / "clean", works_cited=True)
+    entries = len(synthbook.make_entries(book.entries, reserved=len(book.project_keys)))
+    entries += len(book.project_keys)
+    # step: (edit, entries whose HTML must change: those the edit touches)
+    steps = {
+        "clean": (None, entries),
+        "citation swap": (synthbook.swap_marker, 2),  # both markers' "Cited in"
+        "bib title edit": (synthbook.edit_bib_entry, 1),  # the retitled entry
+        "label edit": (relabel_marker, 2),  # "Marker 2020a/b" become "Marker 2020" and "Marker 2021"
+        "uncite": (uncite_marker, 1),  # the marker's "Cited in" goes
+    }
+    for step, (edit, changed) in steps.items():
+        if edit is not None:
+            edit(book)
+            edit(reference)
+        app, _, warnings = build(book.root)
+        assert warnings == "", (step, warnings)
+        assert refpage.stats(app) == {"hits": entries - changed, "misses": changed}, step
+        shutil.rmtree(reference.root / "_build", ignore_errors=True)
+        proc = _sphinx(reference.root, *ALL_OFF)
+        assert proc.returncode == 0, (step, proc.stderr)
+        mine, clean = snapshot(book.root), snapshot(reference.root)
+        assert mine.keys() == clean.keys(), step
+        assert [f for f in mine if mine[f] != clean[f]] == [], step
+    references = " ".join(clean["references.html"].decode().split())
+    assert synthbook.BIB_EDIT_SUFFIX.strip() in references and "Marker 2021" in references
+
+
 def test_each_cache_engages_on_a_rebuild(tmp_path: Path) -> None:
     """Counted, not timed: a no-op rebuild reuses every formatted entry and keeps the figure
     numbers; every page's sidebar is filled from the navigation template; a citation edit
-    rewrites the References page from memoised COinS; the collector skips the loaded environment;
-    the a/b letters are not worked out again for an unchanged bibliography."""
+    rewrites the References page from kept entries (the two it changed made again, their COinS
+    memoised); the collector skips the loaded environment; the a/b letters are not worked out
+    again for an unchanged bibliography."""
     book = ours(tmp_path / "book", chapters=3)
     entries = len(synthbook.make_entries(book.entries, reserved=len(book.project_keys))) + len(
         book.project_keys
@@ -185,7 +240,15 @@ def test_each_cache_engages_on_a_rebuild(tmp_path: Path) -> None:
     synthbook.swap_marker(book)
     app, _, _ = build(book.root)
     hits, misses = derived.stats(app)["coins"]
-    assert (hits, misses) == (entries, 0)  # the References page was written again, from the memo
+    # the References page was written again: the two markers' entries ("cited in" changed) made
+    # again, with their COinS from the memo; every other entry from its kept HTML
+    assert (hits, misses) == (2, 0)
+    assert refpage.stats(app) == {"hits": entries - 2, "misses": 2}
+    assert fignumbers.stats(app) == {"skipped": 1, "walked": 0}  # the chapter's outline is the same
+
+    text = book.edit_chapter.read_text(encoding="utf-8")  # a numbered table: the walk is needed
+    book.edit_chapter.write_text(text + ADDED_TABLE, encoding="utf-8")
+    app, _, _ = build(book.root)
     assert fignumbers.stats(app) == {"skipped": 0, "walked": 1}
 
 
@@ -211,11 +274,13 @@ def test_with_versions_they_were_not_checked_against_they_say_so_and_change_noth
     monkeypatch.setattr(fastnav, "SUPPORTED_PYDATA", ("0.0.",))
     monkeypatch.setattr(fignumbers, "SUPPORTED_SPHINX", (0,))
     monkeypatch.setattr(gcfreeze, "SUPPORTED_SPHINX", (0,))
+    monkeypatch.setattr(refpage, "SUPPORTED_BIBTEX", ("0.0.",))
     app, status, _ = build(gated.root)
-    for name in ("bibcache", "fastnav", "fignumbers", "gcfreeze"):
+    for name in ("bibcache", "fastnav", "fignumbers", "gcfreeze", "refpage"):
         assert re.search(rf"^litreview\.{name}: off: .* not .* checked against", status, re.M), name
     assert bibcache.stats(app) == {"hits": 0, "misses": 0}
     assert fastnav.stats(app)["filled"] == 0
+    assert refpage.stats(app) == {"hits": 0, "misses": 0}
     assert snapshot(gated.root) == snapshot(normal.root)
 
 
@@ -238,7 +303,7 @@ def test_speedups_leave_the_real_book_unchanged(tmp_path: Path) -> None:
     """The real book, built with our speed-ups and the memo switched off and on: the same files."""
     project = copy_project(tmp_path / "project")
     conf = (project / "conf.py").read_text(encoding="utf-8")
-    for name in ("bibcache", "fastnav", "fignumbers", "gcfreeze"):
+    for name in ("bibcache", "fastnav", "fignumbers", "gcfreeze", "refpage"):
         assert f'"litreview.speedups.{name}"' in conf  # what ships
     outputs = {}
     for name, overrides in (("off", ALL_OFF), ("on", [])):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from litreview.bench import synthbook
 from litreview.speedups import bibcache
-from litreview.sphinxext import derived
+from litreview.sphinxext import derived, searchentries
 from synth_support import build, ours, snapshot
 
 
@@ -43,21 +43,24 @@ def test_a_bib_edit_that_keeps_the_modification_time_shows_on_every_page(tmp_pat
 
 
 #: Memo kinds computed from the whole bibliography (refs.bib's bytes), and one computed per entry.
-WHOLE_BIB_KINDS = ("exports", "extradates", "timeline-names", "csl-json-exports")
+WHOLE_BIB_KINDS = ("exports", "extradates", "timeline-names", "csl-json-exports", "entry-fingerprint")
 PER_ENTRY_KIND = "coins"
 
 
 def test_each_cache_is_reused_until_its_own_input_changes(tmp_path: Path) -> None:
     """Counted, not timed: a chapter's prose edited changes no bibliography input, so every formatted
     entry and every value derived from refs.bib is reused; one entry's title edited formats and
-    derives again that entry alone (and the values made from the whole file), and the pages show it."""
+    derives again that entry alone (and the values made from the whole file), and the pages show it.
+
+    The References page's kept entries (refpage) are off here: with them the page asks the memo for
+    the edited entry's COinS alone, so the memo's reuse of every other entry's would go unseen."""
     book = ours(tmp_path / "book", chapters=4, entries=40, works_cited=True)
-    build(book.root)
+    build(book.root, litreview_refpage=False)
     html = book.root / "_build" / "html"
 
     text = book.edit_chapter.read_text(encoding="utf-8")
     book.edit_chapter.write_text(text + "\nA sentence only this edit adds.\n", encoding="utf-8")
-    app, _, _ = build(book.root)
+    app, _, _ = build(book.root, litreview_refpage=False)
     assert "A sentence only this edit adds." in (html / f"{book.edit_docname}.html").read_text(
         encoding="utf-8"
     )
@@ -68,7 +71,7 @@ def test_each_cache_is_reused_until_its_own_input_changes(tmp_path: Path) -> Non
     assert counts.get(PER_ENTRY_KIND, (0, 0))[1] == 0
 
     new_title = synthbook.edit_bib_entry(book)
-    app, _, _ = build(book.root)
+    app, _, _ = build(book.root, litreview_refpage=False)
     assert new_title in " ".join((html / "references.html").read_text(encoding="utf-8").split())
     assert bibcache.stats(app)["misses"] == 1  # the edited entry, formatted again; the rest reused
     counts = derived.stats(app)
@@ -77,3 +80,29 @@ def test_each_cache_is_reused_until_its_own_input_changes(tmp_path: Path) -> Non
     for kind in WHOLE_BIB_KINDS:
         assert counts[kind][1] >= 1, kind  # made again from the new bytes
     assert set(counts) - {"changed"} <= set(derived.KINDS)  # every kind used is a registered one
+
+
+def test_a_rebuilds_search_index_is_a_clean_builds(tmp_path: Path) -> None:
+    """Sphinx keeps the search index's index entries in the environment but pickles it before the
+    pages are written, and keeps words a page written again no longer holds: a rebuild (one citation
+    swapped) gives back the entries of the pages it did not write and leaves the empty words out, so
+    its searchindex.js is byte for byte a clean build's."""
+    books = [ours(tmp_path / name, chapters=4, entries=40) for name in ("rebuilt", "clean")]
+    for book in books:
+        first = sorted((book.srcdir / synthbook.ARTICLES).glob("*.md"))[0]  # not the edited chapter
+        assert first != book.edit_chapter
+        first.write_text(first.read_text(encoding="utf-8") + INDEX_ENTRY, encoding="utf-8")
+    rebuilt, clean = books
+    build(rebuilt.root)
+    for book in books:
+        synthbook.swap_marker(book)
+    app, _, _ = build(rebuilt.root)
+    assert searchentries.stats(app)["restored"] >= 1
+    build(clean.root)
+    index = {b.root.name: (b.root / "_build" / "html" / "searchindex.js").read_bytes() for b in books}
+    assert b"synthetic index entry" in index["clean"]
+    assert index["rebuilt"] == index["clean"]
+
+
+#: An index entry in a chapter the rebuild does not write again.
+INDEX_ENTRY = "\n```{index} single: Synthetic index entry\n```\n\nA sentence it indexes.\n"

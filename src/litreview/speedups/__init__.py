@@ -18,12 +18,13 @@ from typing import Any
 from sphinx.util import logging
 
 
-def patch(originals: dict[str, Any], cls: type, name: str, replacement: Callable[..., Any]) -> None:
-    """Replace ``cls.name`` by ``replacement`` once per process; the original is kept in ``originals``
-    (the replacement calls it when its speed-up is off in a build)."""
+def patch(originals: dict[str, Any], owner: object, name: str, replacement: Callable[..., Any]) -> None:
+    """Replace ``owner.name`` (a class's method or a module's function) by ``replacement`` once per
+    process; the original is kept in ``originals`` (the replacement calls it when its speed-up is off
+    in a build)."""
     if name not in originals:
-        originals[name] = getattr(cls, name)
-        setattr(cls, name, replacement)
+        originals[name] = getattr(owner, name)
+        setattr(owner, name, replacement)
 
 
 def say_off(name: str, found: str, checked: str, meaning: str) -> None:

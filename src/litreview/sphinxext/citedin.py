@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,11 @@ class Verification(SphinxPostTransform):
 
     default_priority = 6  # after sphinxcontrib-bibtex made the entries (5)
 
+    @staticmethod
+    def reference_entry_inputs(env: BuildEnvironment, docname: str, citation: Any) -> Hashable:
+        """What this transform adds to an entry depends on (litreview.speedups.refpage keys on it)."""
+        return field_text(citation.entry, "annotation")
+
     def run(self, **kwargs: Any) -> None:
         for citation, node in reference_list_entries(self):
             record = field_text(citation.entry, "annotation")
@@ -124,29 +129,48 @@ class CitedIn(SphinxPostTransform):
 
     default_priority = 7  # after the verification record (6)
 
+    @staticmethod
+    def reference_entry_inputs(env: BuildEnvironment, docname: str, citation: Any) -> Hashable:
+        """What this transform adds to an entry depends on (litreview.speedups.refpage keys on it):
+        the links (titles and addresses) and the entry's content, from which its COinS come."""
+        if not bookdata.is_web_html(bookdata.app_of(env)):
+            return None
+        return tuple(cited_in_links(env, docname, citation.key)), derived.entry_inputs(env, citation.entry)
+
     def run(self, **kwargs: Any) -> None:
         if not bookdata.is_web_html(bookdata.app_of(self.env)):
             return
         docname = self.env.docname
         for citation, node in reference_list_entries(self):
-            pages = citing_pages(self.env, citation.key, exclude=docname)
-            if pages:  # an entry nothing cites is the citation lint's business, not a build error
-                node += self.cited_in(citation.key, pages)
+            links = cited_in_links(self.env, docname, citation.key)
+            if links:  # an entry nothing cites is the citation lint's business, not a build error
+                node += self.cited_in(links)
             kev = COINS(self.env, citation.entry)
             span = f'<span class="Z3988" title="{html.escape(kev)}"></span>'
             node += nodes.raw("", span, format="html")
 
-    def cited_in(self, key: str, pages: list[str]) -> nodes.paragraph:
+    def cited_in(self, links: list[tuple[str, str]]) -> nodes.paragraph:
         para = nodes.paragraph(classes=["cited-in"])
         para += nodes.Text("Cited in: ")
-        for i, page in enumerate(pages):
+        for i, (title, uri) in enumerate(links):
             if i:
                 para += nodes.Text("; ")
-            uri = bookdata.app_of(self.env).builder.get_relative_uri(self.env.docname, page)
-            anchor = bookdata.cited_anchors(self.env).get(page, {}).get(key)
-            title = self.env.titles[page].astext() if page in self.env.titles else page
-            para += nodes.reference("", title, refuri=f"{uri}#{anchor}" if anchor else uri, internal=True)
+            para += nodes.reference("", title, refuri=uri, internal=True)
         return para
+
+
+def cited_in_links(env: BuildEnvironment, docname: str, key: str) -> list[tuple[str, str]]:
+    """(title, address) of each page that cites ``key``, in reading order, from ``docname``: the
+    address of the first place the page cites it."""
+    builder = bookdata.app_of(env).builder
+    anchors = bookdata.cited_anchors(env)
+    links = []
+    for page in citing_pages(env, key, exclude=docname):
+        uri = builder.get_relative_uri(docname, page)
+        anchor = anchors.get(page, {}).get(key)
+        title = env.titles[page].astext() if page in env.titles else page
+        links.append((title, f"{uri}#{anchor}" if anchor else uri))
+    return links
 
 
 def add_stylesheet(app: Sphinx, config: Any) -> None:

@@ -232,11 +232,19 @@ def changed(env: BuildEnvironment, name: str, inputs: Hashable) -> bool:
 
 
 def entry_inputs(env: BuildEnvironment, entry: Entry) -> str:
-    """The entry's fingerprint (its content and its crossref parent's) as a memo input."""
+    """The entry's fingerprint (its content and its crossref parent's) as a memo input.
+
+    For an entry of this build's parse of the bibliography files, kept between builds under the
+    files' digest and the entry's key (which say what the parse holds); worked out for any other.
+    """
     state = _state(bookdata.app_of(env))
     found = state.entry_digests.get(id(entry))
     if found is None or found[0] is not entry:
-        found = (entry, bib.fingerprint_digest(entry, bookdata.bib_data(env).entries))
+        entries = bookdata.bib_data(env).entries
+        if entries.get(entry.key) is entry:
+            found = (entry, ENTRY_FINGERPRINT(env, entry))
+        else:
+            found = (entry, bib.fingerprint_digest(entry, entries))
         state.entry_digests[id(entry)] = found
     return found[1]
 
@@ -250,6 +258,15 @@ def bib_inputs(env: BuildEnvironment) -> str:
         except KeyError:  # litreview.sphinxext.bookdata not loaded: sphinxcontrib-bibtex's files
             state.bib_digest = bib.digest(list(bibtex_refs.domain(env).bibdata.bibfiles))
     return state.bib_digest
+
+
+#: The fingerprint of an entry of this build's parse: its key in the files whose bytes it was parsed
+#: from (computing it for every entry of a large bibliography costs more than looking it up).
+ENTRY_FINGERPRINT = kind(
+    "entry-fingerprint",
+    inputs=lambda env, entry: (bib_inputs(env), entry.key),
+    compute=lambda env, entry: bib.fingerprint_digest(entry, bookdata.bib_data(env).entries),
+)
 
 
 def stats(app: Sphinx) -> dict[str, tuple[int, int]]:
