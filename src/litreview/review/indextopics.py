@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from litreview.core import yamlfile
 from litreview.core.errors import IndexTopicsError
 
 FIELDS = {"heading", "words", "see", "also", "case", "line"}
@@ -116,15 +117,7 @@ def load_index_topics(path: Path) -> IndexTopics:
     """Read and check the index topics: one heading once, a word or a variant for one heading only,
     every "see also" naming a heading of the file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except OSError as exc:
-        raise IndexTopicsError(f"cannot read the index topics: {exc.strerror}", path) from None
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise IndexTopicsError(f"not valid YAML: {exc.problem}", path, line) from None
+    root, data = yamlfile.read(path, IndexTopicsError, "the index topics")
     if not isinstance(data, dict) or not isinstance(data.get("topics"), list) or root is None:
         raise IndexTopicsError("expected a mapping with a list under 'topics'", path, 1)
     topics = _entries(data, root, "topics", path)

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from litreview.core import yamlfile
 from litreview.core.dates import PartialDate, parse_iso
 from litreview.core.errors import TimelineError
 
@@ -90,18 +89,10 @@ def _mentions(value: Any, path: Path, line: int) -> dict[str, tuple[str, ...]]:
 def load_events(path: Path) -> list[Event]:
     """Read and check the timeline file; events come back sorted by year (file order within a year)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except OSError as exc:
-        raise TimelineError(f"cannot read timeline data: {exc.strerror}", path) from None
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise TimelineError(f"not valid YAML: {exc.problem}", path, line) from None
+    root, data = yamlfile.read(path, TimelineError, "timeline data")
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise TimelineError("expected a mapping with a list under 'events'", path, 1)
-    items = next(v for k, v in root.value if k.value == "events").value  # type: ignore[union-attr]
+    items = next(v for k, v in root.value if k.value == "events").value
     events = []
     for raw, node in zip(data["events"], items, strict=True):
         line = node.start_mark.line + 1

@@ -52,6 +52,16 @@ class IndexHyphens(SphinxPostTransform):
             ]
 
 
+def running_text(document: nodes.document) -> list[tuple[nodes.Text, nodes.Element]]:
+    """Each piece of running text and its parent: not inside code, raw LaTeX, math, a comment or a
+    target, whose characters LaTeX must get as they are."""
+    return [
+        (text, text.parent)
+        for text in document.findall(nodes.Text)
+        if text.parent is not None and not any(isinstance(a, SKIP_INSIDE) for a in ancestors(text))
+    ]
+
+
 # -- LaTeX: addresses printed in running text may break at any character (xurl) -----------------
 
 URL_IN_TEXT = re.compile(r"https?://[^\s<>\"“”‘’]+")
@@ -73,13 +83,8 @@ class BreakableUrls(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
-        for text in list(self.document.findall(nodes.Text)):
-            parent = text.parent
-            if (
-                parent is None
-                or "://" not in text
-                or any(isinstance(a, SKIP_INSIDE) for a in ancestors(text))
-            ):
+        for text, parent in running_text(self.document):
+            if "://" not in text:
                 continue
             if isinstance(parent, nodes.reference) and parent.get("refuri") == str(text):
                 continue  # Sphinx sets it as a URL already
@@ -114,14 +119,7 @@ class KeepPunctuationWithItsWord(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
-        for text in list(self.document.findall(nodes.Text)):
-            parent = text.parent
-            if (
-                parent is None
-                or isinstance(parent, SKIP_INSIDE)
-                or any(isinstance(a, SKIP_INSIDE) for a in ancestors(parent))
-            ):
-                continue
+        for text, parent in running_text(self.document):
             kept = SPACE_BEFORE_NUMBER.sub("\\1\u00a0", SPACE_BEFORE_PUNCTUATION.sub("\u00a0", str(text)))
             if kept != str(text):
                 parent.replace(text, nodes.Text(kept))
