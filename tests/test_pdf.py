@@ -85,13 +85,16 @@ def test_the_pdf_lands_at_its_stable_path(pdf_book: PdfBook) -> None:
     assert pdf_book.pdf.stat().st_size > 0
 
 
-def test_title_page_has_title_editors_version_and_date(pdf_book: PdfBook) -> None:
+def test_title_page_has_title_editors_and_date_and_its_verso_the_version(pdf_book: PdfBook) -> None:
+    """A press's title page: the title, the editors in full, the date; the edition statement (the
+    version and its release date) on the verso, not under the title like a software release."""
     info = load_book(pdf_book.project / "CITATION.cff")
-    first = fold_typography(pdf_book.pages[0])
+    first, verso = (fold_typography(page) for page in pdf_book.pages[:2])
     assert fold_typography(info.title) in first
     assert all(fold_typography(editor) in first for editor in info.editor_names)
-    assert info.version in first
     assert f"{info.date_released.day} {info.date_released:%B %Y}" in first
+    assert info.version not in first
+    assert f"Version {info.version}" in verso
 
 
 def test_pdf_metadata_comes_from_citation_cff(pdf_book: PdfBook) -> None:
