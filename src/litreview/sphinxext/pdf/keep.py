@@ -6,7 +6,7 @@ unless N lines still fit.
 N is the block's length estimated from its text; a block longer than :data:`MAX_LINES` may split.
 A short block that leads into what follows it (an article's own byline, a paragraph's label in
 the located-claims appendix) is kept with the first lines of what follows, and so is a section of
-a line or two (a chapter's "Works cited" sentence) with the section after it: neither is left to
+a few lines (a chapter's "Works cited" sentence) with the section after it: neither is left to
 open a page of its own.
 """
 

@@ -36,9 +36,9 @@ ROW_SHARE = 0.3
 RAGGED_LOSS = 1.15
 
 
-def _grid(table: nodes.table) -> tuple[nodes.tgroup, list[nodes.entry], list[list[nodes.entry]], int] | None:
-    """(its tgroup, head cells, body rows, stub columns) of a plain table with one head row and a
-    stub column, the kind this transform can print per row; else None."""
+def _grid(table: nodes.table) -> tuple[nodes.tgroup, list[nodes.entry], list[list[nodes.entry]]] | None:
+    """(its tgroup, head cells, body rows) of a plain table with one head row and one stub column,
+    the kind this transform can print per row; else None."""
     tgroup = next((c for c in table.children if isinstance(c, nodes.tgroup)), None)
     if tgroup is None or any(e.get("morecols") or e.get("morerows") for e in tgroup.findall(nodes.entry)):
         return None
@@ -48,7 +48,7 @@ def _grid(table: nodes.table) -> tuple[nodes.tgroup, list[nodes.entry], list[lis
     if thead is None or tbody is None or len(thead.children) != 1 or stubs != 1:
         return None
     cells = lambda row: [e for e in row.children if isinstance(e, nodes.entry)]  # noqa: E731
-    return tgroup, cells(thead[0]), [cells(row) for row in tbody.children], stubs
+    return tgroup, cells(thead[0]), [cells(row) for row in tbody.children]
 
 
 def tallest_row(head: list[nodes.entry], body: list[list[nodes.entry]]) -> float:
@@ -130,7 +130,7 @@ class TablesPerRow(SphinxPostTransform):
             grid = _grid(table)
             if grid is None:
                 continue
-            tgroup, head, body, _stubs = grid
+            tgroup, head, body = grid
             if tallest_row(head, body) > ROW_SHARE:
                 per_row(tgroup, head, body)
                 table["classes"] = [*table["classes"], "lit-per-row"]
