@@ -3,6 +3,7 @@ paragraph locators, in every edition. Expected values come from the review's sou
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import subprocess
 from collections import defaultdict
@@ -33,7 +34,9 @@ def expected_locators() -> dict[tuple[str, int, int], set[str]]:
     return dict(found)
 
 
+@functools.lru_cache(maxsize=64)
 def soup_of(path: Path) -> BeautifulSoup:
+    """A built page, parsed once (the tests only read it)."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 

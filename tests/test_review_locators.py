@@ -8,10 +8,12 @@ stance or date, may go without).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import defaultdict
 from functools import cache
+from pathlib import Path
 
 from bs4 import BeautifulSoup
 
@@ -175,7 +177,13 @@ def test_three_in_four_citations_of_the_articles_carry_a_locator() -> None:
 
 
 def html(build: Build, docname: str) -> BeautifulSoup:
-    return BeautifulSoup((build.outdir / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+    """A built page, parsed once (the tests only read it)."""
+    return _parsed(build.outdir / f"{docname}.html")
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def test_back_links_list_exactly_the_review_passages_whose_locators_cite_the_paragraph(
