@@ -26,6 +26,7 @@ from litreview.chapters.paragraphs import anchor
 from litreview.core.typography import typographic
 from litreview.sphinxext import bookdata, derived
 from litreview.sphinxext.locators import Located, chapters_by_key, located, pages_label, reading_order
+from litreview.sphinxext.pdf.tex import raw_block, raw_inline
 
 VERSION = 1
 
@@ -120,7 +121,7 @@ class FillLocatedClaims(SphinxPostTransform):
                     item = nodes.list_item(classes=["located-claims-paragraph"])
                     head = nodes.paragraph("", "", link)
                     if builder.format == "latex":  # on paper: the page the paragraph is printed on
-                        head += nodes.raw("", pages_label(chapter, first, last), format="latex")
+                        head += raw_inline(pages_label(chapter, first, last))
                     item += head
                     sentences = nodes.bullet_list()
                     for loc in items:
@@ -140,8 +141,8 @@ class FillLocatedClaims(SphinxPostTransform):
                     paragraphs += item
                 out += paragraphs
             if builder.format == "latex":  # a record to consult, not to read: set small on paper
-                out.insert(0, nodes.raw("", r"\begingroup\small" + "\n", format="latex"))
-                out += nodes.raw("", r"\endgroup" + "\n", format="latex")
+                out.insert(0, raw_block(r"\begingroup\small"))
+                out += raw_block(r"\endgroup")
             placeholder.replace_self(out)
 
 

@@ -42,6 +42,7 @@ from litreview.core.locators import LocatorError, parse
 from litreview.sphinxext import bookdata, claims, derived
 from litreview.sphinxext.paragraphs import paragraphs
 from litreview.sphinxext.pdf.preamble import add_to_preamble
+from litreview.sphinxext.pdf.tex import raw_block
 
 logger = logging.getLogger(__name__)
 VERSION = 2
@@ -315,10 +316,8 @@ class BackLinks(SphinxPostTransform):
             at = paragraph.parent.index(paragraph) + 1
             paragraph.parent.insert(at, note)
             if builder.format == "latex":  # on paper: small and indented, apart from the article's text
-                paragraph.parent.insert(
-                    at, nodes.raw("", "\\begingroup\\small\\leftskip1.5em\n", format="latex")
-                )
-                paragraph.parent.insert(at + 2, nodes.raw("", "\\par\\endgroup\n", format="latex"))
+                paragraph.parent.insert(at, raw_block(r"\begingroup\small\leftskip1.5em"))
+                paragraph.parent.insert(at + 2, raw_block(r"\par\endgroup"))
 
 
 PARA_ID = re.compile(r"^para-\d+$")

@@ -54,16 +54,17 @@ def _grid(table: nodes.table) -> tuple[nodes.tgroup, list[nodes.entry], list[lis
 def tallest_row(head: list[nodes.entry], body: list[list[nodes.entry]]) -> float:
     """The tallest body row, as a share of a page, when the table is set as a grid at the size and
     column widths :func:`~litreview.sphinxext.pdf.tables.table_layout` gives it."""
+    texts = [[cell_text(entry) for entry in row] for row in body]
     columns = [[(cell_text(e), True)] for e in head]
-    for row in body:
-        for i, entry in enumerate(row):
-            columns[i].append((cell_text(entry), i == 0))
+    for row_texts in texts:
+        for i, text in enumerate(row_texts):
+            columns[i].append((text, i == 0))
     size, _hyphenate, widths = table_layout(columns)
     line = TABLE_LINE_CHARS * dict(SIZES)[size]
     room = [max(w * line - TABLE_PADDING_CHARS, 1.0) for w in widths]
     lines = [
-        max(math.ceil(len(cell_text(e)) * RAGGED_LOSS / r) for e, r in zip(row, room, strict=True))
-        for row in body
+        max(math.ceil(len(text) * RAGGED_LOSS / r) for text, r in zip(row_texts, room, strict=True))
+        for row_texts in texts
     ]
     return max(lines, default=0) / PAGE_LINES[size]
 
